@@ -62,7 +62,7 @@ describe('import boundaries', () => {
         for (const { line, specifier } of imports(file)) {
           const where = `${relative(root, file)}:${line}`;
           if (specifier.startsWith('.')) {
-            const target = relative(root, resolve(dirname(file), specifier));
+            const target = relative(root, resolve(dirname(file), specifier)).replace(/\.js$/, '.ts');
             const ok = rule.allowed.some((allowed) => target === allowed || target.startsWith(`${allowed}/`));
             if (!ok) violations.push(`${where} imports ${target}`);
           } else if (!rule.allowedPackages.test(specifier)) {

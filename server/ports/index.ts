@@ -3,6 +3,7 @@
 export type { Clock, TimerHandle } from './clock.js';
 export type { Disk, FileHandle } from './disk.js';
 export { DiskError } from './disk.js';
+export { ProcessClock } from './process-clock.js';
 export type { Random } from './random.js';
 export { Xoshiro128 } from './random.js';
 export type { Transport } from './transport.js';

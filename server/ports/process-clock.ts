@@ -1,0 +1,38 @@
+// The real Clock: the monotonic process clock plus an adjustable offset. The offset is
+// how the clock-skew nemesis reaches a real etcd-ts node (through the clock-control
+// endpoint, which exists only when a flag enables it). This file is one of the two
+// places in server/ allowed to read real time and start real timers.
+
+import { assert } from '../assert.js';
+import type { Clock, TimerHandle } from './clock.js';
+
+export class ProcessClock implements Clock {
+  private offsetMs = 0;
+
+  nowMs(): number {
+    return performance.now() + this.offsetMs;
+  }
+
+  setTimer(delayMs: number, callback: () => void): TimerHandle {
+    assert(Number.isFinite(delayMs) && delayMs >= 0, () => `setTimer: bad delay ${delayMs}`);
+    const timer = setTimeout(callback, delayMs);
+    timer.unref?.();
+    return { cancel: () => clearTimeout(timer) };
+  }
+
+  /** Jumps this clock by `deltaMs` (negative goes back): the clock "bump" fault. */
+  bump(deltaMs: number): void {
+    assert(Number.isFinite(deltaMs), () => `bump: bad delta ${deltaMs}`);
+    this.offsetMs += deltaMs;
+  }
+
+  /** The current skew against the process clock. */
+  skewMs(): number {
+    return this.offsetMs;
+  }
+
+  /** Removes every skew. */
+  reset(): void {
+    this.offsetMs = 0;
+  }
+}

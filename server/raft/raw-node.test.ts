@@ -116,3 +116,19 @@ describe('RawNode and the Ready contract', () => {
     expect(net.raw(1).propose(new Uint8Array(8)).type).toBe('ok');
   });
 });
+
+describe('determinism', () => {
+  function trace(seed: number): string[] {
+    const net = new TestNetwork([1, 2, 3, 4, 5], { seed, config: { preVote: false } });
+    for (const id of net.ids()) net.raw(id).campaign();
+    net.stabilize();
+    for (let round = 0; round < 100 && net.leader() === undefined; round++) net.tickAll(1);
+    return net.sent.map((m) => `${m.from}->${m.to} ${m.type} ${m.term} ${m.index} ${m.reject}`);
+  }
+
+  test('RawNode draws all randomness from the injected Random: one seed, one trace', () => {
+    expect(trace(99)).toEqual(trace(99));
+    const traces = new Set([1, 2, 3, 4, 5, 6].map((seed) => trace(seed).join('\n')));
+    expect(traces.size).toBeGreaterThan(1);
+  });
+});

@@ -158,14 +158,12 @@ export class RawNode {
     const entries = raft.log.unstableEntries();
     const snapshot = raft.log.unstable.snapshot;
     const hardStateChanged = !sameHardState(hardState, this.prevHardState);
-    const ready: Ready = {
-      ...(softState.lead !== this.prevSoftState.lead || softState.state !== this.prevSoftState.state
-        ? { softState }
-        : {}),
-      ...(hardStateChanged ? { hardState } : {}),
+    const softStateChanged =
+      softState.lead !== this.prevSoftState.lead || softState.state !== this.prevSoftState.state;
+    // Assembled without object spreads: ready() runs after every step in the simulator.
+    const ready: { -readonly [K in keyof Ready]: Ready[K] } = {
       readStates: raft.readStates,
       entries,
-      ...(snapshot === undefined ? {} : { snapshot }),
       committedEntries: raft.log.nextCommittedEntries(),
       messages: raft.messages,
       mustSync:
@@ -174,6 +172,9 @@ export class RawNode {
         (hardStateChanged &&
           (hardState.term !== this.prevHardState.term || hardState.vote !== this.prevHardState.vote)),
     };
+    if (softStateChanged) ready.softState = softState;
+    if (hardStateChanged) ready.hardState = hardState;
+    if (snapshot !== undefined) ready.snapshot = snapshot;
     const firstCommitted = ready.committedEntries[0];
     assert(
       firstCommitted === undefined || firstCommitted.index <= raft.log.applied + 1,

@@ -27,9 +27,12 @@ type Action =
   | { type: 'heal' }
   | { type: 'compact'; node: number }
   | { type: 'transfer'; node: number; to: number }
-  | { type: 'readIndex'; node: number };
+  | { type: 'readIndex'; node: number }
+  | { type: 'addVoter' }
+  | { type: 'removeVoter'; node: number };
 
-const node = fc.integer({ min: 1, max: 3 });
+/** A node by position; runs with fewer nodes wrap it around. */
+const node = fc.integer({ min: 1, max: 5 });
 const position = fc.nat({ max: 50 });
 const actionArbitrary: fc.Arbitrary<Action> = fc.oneof(
   { weight: 25, arbitrary: node.map((id) => ({ type: 'tick' as const, node: id })) },
@@ -45,24 +48,34 @@ const actionArbitrary: fc.Arbitrary<Action> = fc.oneof(
   { weight: 1, arbitrary: node.map((id) => ({ type: 'compact' as const, node: id })) },
   { weight: 2, arbitrary: fc.record({ type: fc.constant('transfer' as const), node, to: node }) },
   { weight: 2, arbitrary: node.map((id) => ({ type: 'readIndex' as const, node: id })) },
+  { weight: 3, arbitrary: fc.constant({ type: 'addVoter' as const }) },
+  { weight: 3, arbitrary: node.map((id) => ({ type: 'removeVoter' as const, node: id })) },
 );
+
+/** Bound on the nodes a run may grow to through addVoter. */
+const nodesMax = 7;
 
 interface Outcome {
   violation?: string;
   /** Terms that had a leader: how much the run exercised elections. */
   terms?: number;
+  /** Membership changes nodes applied: how much the run exercised reconfiguration. */
+  membershipChanges?: number;
 }
 
 /** Runs the actions; returns the first safety violation seen, if any. */
 function run(
   actions: readonly Action[],
-  plantedBugs: PlantedBugs = {},
-  config: ConfigOverrides = {},
+  options: { plantedBugs?: PlantedBugs; config?: ConfigOverrides; ids?: readonly number[] } = {},
 ): Outcome {
-  const net = new TestNetwork([1, 2, 3], { config: { maxSizePerMsgBytes: 64, ...config, plantedBugs } });
+  const net = new TestNetwork(options.ids ?? [1, 2, 3], {
+    config: { maxSizePerMsgBytes: 64, ...options.config, plantedBugs: options.plantedBugs ?? {} },
+  });
   const leaderOfTerm = new Map<number, number>();
   const appliedAt = new Map<number, string>();
   let proposals = 0;
+  let membershipChanges = 0;
+  const confSeen = new Map<number, string>();
   for (const action of actions) {
     const violation = perform(net, action, () => proposals++);
     if (violation !== undefined) return { violation };
@@ -75,6 +88,9 @@ function run(
         }
       }
       const status = net.raw(id).status();
+      const conf = status.confState.voters.join(',');
+      if (conf !== '' && confSeen.get(id) !== undefined && confSeen.get(id) !== conf) membershipChanges++;
+      if (conf !== '') confSeen.set(id, conf);
       if (status.state === 'leader') {
         const known = leaderOfTerm.get(status.term);
         if (known !== undefined && known !== id) return { violation: `two leaders in term ${status.term}` };
@@ -89,10 +105,17 @@ function run(
       }
     }
   }
-  return { terms: leaderOfTerm.size };
+  return { terms: leaderOfTerm.size, membershipChanges };
 }
 
-function perform(net: TestNetwork, action: Action, nextProposal: () => number): string | undefined {
+function perform(net: TestNetwork, generated: Action, nextProposal: () => number): string | undefined {
+  const ids = net.ids();
+  const wrap = (position: number): number => ids[(position - 1) % ids.length] as number;
+  const action: Action = {
+    ...generated,
+    ...('node' in generated ? { node: wrap(generated.node) } : {}),
+    ...('to' in generated ? { to: wrap(generated.to) } : {}),
+  } as Action;
   const queue = net.queue;
   try {
     switch (action.type) {
@@ -145,6 +168,23 @@ function perform(net: TestNetwork, action: Action, nextProposal: () => number): 
       case 'transfer':
         if (net.node(action.node).up) net.raw(action.node).transferLeadership(action.to);
         return undefined;
+      case 'addVoter': {
+        // A brand-new node (ids are never reused) joins through the leader.
+        const leader = net.leader();
+        if (leader === undefined || ids.length >= nodesMax) return undefined;
+        const newId = Math.max(...ids) + 1;
+        const result = net.raw(leader).proposeConfChange({ type: 'addVoter', nodeId: newId });
+        if (result.type === 'ok') net.addNode(newId);
+        return undefined;
+      }
+      case 'removeVoter': {
+        const leader = net.leader();
+        if (leader === undefined) return undefined;
+        const voters = net.raw(leader).status().confState.voters;
+        if (voters.length <= 3 || !voters.includes(action.node)) return undefined;
+        net.raw(leader).proposeConfChange({ type: 'removeNode', nodeId: action.node });
+        return undefined;
+      }
       case 'readIndex':
         if (net.node(action.node).up) net.raw(action.node).readIndex(bytes(`r${nextProposal()}`));
         return undefined;
@@ -160,5 +200,19 @@ describe('Raft safety under random faults (§5.4)', () => {
     seed: 20261124,
   })('election safety and state machine safety hold for the correct implementation', (actions) => {
     expect(run(actions).violation).toBeUndefined();
+  });
+
+  propertyTest.prop([fc.array(actionArbitrary, { minLength: 500, maxLength: actionsMax })], {
+    numRuns: propertyRuns,
+    seed: 20261125,
+  })('safety holds with 5 nodes, one entry per message and frequent term races', (actions) => {
+    const config = {
+      maxSizePerMsgBytes: 1,
+      maxInflightMsgs: 2,
+      preVote: false,
+      checkQuorum: false,
+      electionTicks: 4,
+    };
+    expect(run(actions, { config, ids: [1, 2, 3, 4, 5] }).violation).toBeUndefined();
   });
 });

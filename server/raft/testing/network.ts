@@ -39,6 +39,7 @@ export class TestNetwork {
   private readonly overrides: ConfigOverrides;
   /** Return false to drop a message in flight. */
   filter: ((m: Message) => boolean) | undefined;
+  private sortedIds: NodeId[] | undefined;
   /** When set, deliveries and role changes are written here (transcript tests). */
   trace: string[] | undefined;
 
@@ -83,6 +84,7 @@ export class TestNetwork {
       up: true,
     };
     this.nodes.set(id, node);
+    this.sortedIds = undefined;
     return node;
   }
 
@@ -159,7 +161,8 @@ export class TestNetwork {
   }
 
   ids(): NodeId[] {
-    return [...this.nodes.keys()].sort((a, b) => a - b);
+    if (this.sortedIds === undefined) this.sortedIds = [...this.nodes.keys()].sort((a, b) => a - b);
+    return this.sortedIds;
   }
 
   tick(id: NodeId, count = 1): void {

@@ -7,3 +7,4 @@ export { ProcessClock } from './process-clock.js';
 export type { Random } from './random.js';
 export { Xoshiro128 } from './random.js';
 export type { Transport } from './transport.js';
+export { RealDisk } from './real-disk.js';

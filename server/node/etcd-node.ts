@@ -1,0 +1,405 @@
+// An etcd-ts member: the Raft loop, the replicated state machine (MVCC store, leases,
+// watches) and the client service on top, wired through the ports only, so the same node
+// runs in the simulator and as a process. Writes go through Raft and answer when applied;
+// linearizable reads wait for a ReadIndex confirmation and the applied index to reach
+// it; serializable reads are served from local state. The leader expires leases by its
+// own Clock and revokes them through Raft.
+
+import type { Member } from '../api/cluster-types.js';
+import { EtcdError } from '../api/errors.js';
+import type { EtcdService, LockOptions, WatchStream, WatchStreamHandlers } from '../api/service.js';
+import { frameSnapshot } from '../api/snapshot-framing.js';
+import type * as api from '../api/types.js';
+import type { ApplyOutcome, ApplyRequest, ApplyResponse } from '../apply/apply-request.js';
+import { encodeRaftRequest } from '../apply/request-codec.js';
+import { StateMachine } from '../apply/state-machine.js';
+import { hashKv } from '../mvcc/hash-kv.js';
+import type { TimerHandle } from '../ports/clock.js';
+import type { RaftStatus } from '../raft/raw-node.js';
+import type { Entry, ReadState, SoftState } from '../raft/types.js';
+import { acquireLock, releaseLock } from './lock-recipe.js';
+import { type EtcdNodeOptions, type ResolvedNodeOptions, resolveNodeOptions } from './node-options.js';
+import { RaftLoop } from './raft-loop.js';
+import { RequestIds } from './request-ids.js';
+import { Waiters } from './waiters.js';
+import { NodeWatchStream } from './watch-stream.js';
+
+/** The response type of each request type. */
+type ResponseOf = { [R in ApplyResponse as R['type']]: R['response'] };
+
+/** The version etcd-ts reports; it speaks etcd 3.4's API. */
+export const serverVersion = '3.4.0';
+
+export class EtcdNode implements EtcdService {
+  readonly options: ResolvedNodeOptions;
+  private readonly state: StateMachine;
+  private readonly loop: RaftLoop;
+  private readonly ids: RequestIds;
+  private readonly proposals: Waiters<ApplyOutcome>;
+  private readonly reads: Waiters<void>;
+  /** ReadIndex answers waiting for the applied index to reach them. */
+  private readonly confirmedReads: { id: number; index: number }[] = [];
+  private readonly watchStreams = new Set<NodeWatchStream>();
+  private members: Member[];
+  private leaderId = 0;
+  private isLeader = false;
+  private leaseTimer: TimerHandle | undefined;
+  private stopped = false;
+
+  constructor(options: EtcdNodeOptions) {
+    this.options = resolveNodeOptions(options);
+    const { clock, memberId, clusterId } = this.options;
+    this.members = [...this.options.members];
+    this.state = new StateMachine({ clusterId, memberId });
+    this.ids = new RequestIds(memberId, this.options.random);
+    this.proposals = new Waiters(clock, this.options.requestTimeoutMs, this.options.pendingRequestsMax);
+    this.reads = new Waiters(clock, this.options.requestTimeoutMs, this.options.pendingRequestsMax);
+    this.loop = new RaftLoop(
+      {
+        id: memberId,
+        peers: this.members.filter((member) => !member.isLearner).map((member) => member.id),
+        clock,
+        random: this.options.random,
+        transport: this.options.transport,
+        persistence: this.options.persistence,
+        tickMs: this.options.tickMs,
+        electionTicks: this.options.electionTicks,
+        heartbeatTicks: this.options.heartbeatTicks,
+        snapshotEntries: this.options.snapshotEntries,
+        snapshotCatchUpEntries: this.options.snapshotCatchUpEntries,
+        ...(this.options.plantedBugs ? { plantedBugs: this.options.plantedBugs } : {}),
+      },
+      {
+        applyEntry: (entry) => this.applyEntry(entry),
+        applyConfChange: () => {},
+        restoreSnapshot: (data) => this.state.restore(data, clock.nowMs()),
+        takeSnapshot: () => this.state.snapshot(),
+        onReadStates: (states) => this.onReadStates(states),
+        onSoftState: (soft) => this.onSoftState(soft),
+      },
+    );
+  }
+
+  start(): void {
+    this.loop.start();
+    this.scheduleLeaseCheck();
+    this.options.log?.(`etcd-ts member ${hex(this.options.memberId)} started`);
+  }
+
+  /** Stops the node: pending requests fail with "server stopped", watch streams end. */
+  stop(): void {
+    if (this.stopped) return;
+    this.stopped = true;
+    this.loop.stop();
+    this.leaseTimer?.cancel();
+    this.proposals.rejectAll(EtcdError.of('stopped'));
+    this.reads.rejectAll(EtcdError.of('stopped'));
+    for (const stream of this.watchStreams) stream.end();
+    this.options.persistence.close();
+  }
+
+  raftStatus(): RaftStatus {
+    return this.loop.status();
+  }
+
+  /** The store's current revision (for tests and the runner's final checks). */
+  get revision(): number {
+    return this.state.store.currentRevision;
+  }
+
+  // ---- KV ----
+
+  async range(request: api.RangeRequest): Promise<api.RangeResponse> {
+    if (!request.serializable && !this.options.unsafe.serveReadsLocally) await this.linearizableBarrier();
+    return this.local({ type: 'range', request }, 'range');
+  }
+
+  async put(request: api.PutRequest): Promise<api.PutResponse> {
+    return this.propose({ type: 'put', request }, 'put');
+  }
+
+  async deleteRange(request: api.DeleteRangeRequest): Promise<api.DeleteRangeResponse> {
+    return this.propose({ type: 'deleteRange', request }, 'deleteRange');
+  }
+
+  async txn(request: api.TxnRequest): Promise<api.TxnResponse> {
+    return this.propose({ type: 'txn', request }, 'txn');
+  }
+
+  async compact(request: api.CompactionRequest): Promise<api.CompactionResponse> {
+    return this.propose({ type: 'compaction', request }, 'compaction');
+  }
+
+  // ---- Watch ----
+
+  watch(handlers: WatchStreamHandlers): WatchStream {
+    const stream = new NodeWatchStream(this.state.watchable, handlers, () => this.header());
+    this.watchStreams.add(stream);
+    const close = stream.close.bind(stream);
+    stream.close = () => {
+      this.watchStreams.delete(stream);
+      close();
+    };
+    return stream;
+  }
+
+  // ---- Lease ----
+
+  async leaseGrant(request: api.LeaseGrantRequest): Promise<api.LeaseGrantResponse> {
+    return this.propose({ type: 'leaseGrant', request }, 'leaseGrant');
+  }
+
+  async leaseRevoke(request: api.LeaseRevokeRequest): Promise<api.LeaseRevokeResponse> {
+    return this.propose({ type: 'leaseRevoke', request }, 'leaseRevoke');
+  }
+
+  async leaseKeepAlive(request: api.LeaseKeepAliveRequest): Promise<api.LeaseKeepAliveResponse> {
+    this.requireRunning();
+    // Expiry is decided by the leader's clock, so only the leader can renew (etcd
+    // forwards a follower's keep-alive to the leader; etcd-ts asks the client to).
+    if (!this.isLeader) throw EtcdError.of(this.leaderId === 0 ? 'noLeader' : 'notLeader');
+    try {
+      const ttlSeconds = this.state.lessor.renew(request.id, this.options.clock.nowMs());
+      return { header: this.header(), id: request.id, ttlSeconds };
+    } catch (error) {
+      if (error instanceof EtcdError && error.is('leaseNotFound')) {
+        return { header: this.header(), id: request.id, ttlSeconds: 0 };
+      }
+      throw error;
+    }
+  }
+
+  async leaseTimeToLive(request: api.LeaseTimeToLiveRequest): Promise<api.LeaseTimeToLiveResponse> {
+    await this.linearizableBarrier();
+    try {
+      const ttl = this.state.lessor.timeToLive(request.id, this.options.clock.nowMs());
+      return {
+        header: this.header(),
+        id: request.id,
+        ttlSeconds: ttl.ttlSeconds,
+        grantedTtlSeconds: ttl.grantedTtlSeconds,
+        keys: request.keys ? ttl.keys : [],
+      };
+    } catch (error) {
+      if (error instanceof EtcdError && error.is('leaseNotFound')) {
+        return { header: this.header(), id: request.id, ttlSeconds: -1, grantedTtlSeconds: 0, keys: [] };
+      }
+      throw error;
+    }
+  }
+
+  async leaseLeases(): Promise<api.LeaseLeasesResponse> {
+    await this.linearizableBarrier();
+    return { header: this.header(), leases: this.state.lessor.leaseIds().map((id) => ({ id })) };
+  }
+
+  // ---- Cluster ----
+
+  async memberList(request: api.MemberListRequest): Promise<api.MemberListResponse> {
+    if (request.linearizable) await this.linearizableBarrier();
+    return { header: this.header(), members: this.members };
+  }
+
+  async memberAdd(): Promise<api.MemberAddResponse> {
+    throw EtcdError.unimplemented('MemberAdd');
+  }
+
+  async memberRemove(): Promise<api.MemberChangeResponse> {
+    throw EtcdError.unimplemented('MemberRemove');
+  }
+
+  async memberUpdate(): Promise<api.MemberChangeResponse> {
+    throw EtcdError.unimplemented('MemberUpdate');
+  }
+
+  async memberPromote(): Promise<api.MemberChangeResponse> {
+    throw EtcdError.unimplemented('MemberPromote');
+  }
+
+  // ---- Maintenance ----
+
+  async status(): Promise<api.StatusResponse> {
+    this.requireRunning();
+    const raft = this.loop.status();
+    const dbSizeBytes = this.state.snapshot().length;
+    return {
+      header: this.header(),
+      version: serverVersion,
+      dbSizeBytes,
+      leader: this.leaderId,
+      raftIndex: raft.commit,
+      raftTerm: raft.term,
+      raftAppliedIndex: this.loop.applied,
+      errors: [],
+      dbSizeInUseBytes: dbSizeBytes,
+      isLearner: this.members.find((member) => member.id === this.options.memberId)?.isLearner ?? false,
+    };
+  }
+
+  async hash(): Promise<api.HashResponse> {
+    this.requireRunning();
+    // etcd's Hash covers its whole backend; etcd-ts has no backend file, so it hashes the
+    // key space the way HashKV does at the current revision.
+    return { header: this.header(), hash: hashKv(this.state.store).hash };
+  }
+
+  async hashKv(request: api.HashKvRequest): Promise<api.HashKvResponse> {
+    this.requireRunning();
+    const result = hashKv(this.state.store, request.revision ?? 0);
+    return { header: this.header(), hash: result.hash, compactRevision: result.compactRevision };
+  }
+
+  async *snapshot(): AsyncIterable<api.SnapshotChunk> {
+    this.requireRunning();
+    // etcdctl checks the download's framing (a SHA-256 trailer on 512-byte blocks).
+    const bytes = frameSnapshot(this.state.snapshot());
+    const chunkBytes = 32 * 1024;
+    for (let offset = 0; offset < bytes.length || offset === 0; offset += chunkBytes) {
+      const blob = bytes.subarray(offset, offset + chunkBytes);
+      yield { header: this.header(), remainingBytes: Math.max(0, bytes.length - offset - blob.length), blob };
+      if (bytes.length === 0) return;
+    }
+  }
+
+  async alarm(): Promise<api.AlarmResponse> {
+    this.requireRunning();
+    return { header: this.header(), alarms: [] };
+  }
+
+  async defragment(): Promise<api.DefragmentResponse> {
+    this.requireRunning();
+    // The store lives in memory and compaction frees space at once: nothing to defragment.
+    return { header: this.header() };
+  }
+
+  // ---- v3lock ----
+
+  async lock(request: api.LockRequest, options?: LockOptions): Promise<api.LockResponse> {
+    return acquireLock(this, request, options);
+  }
+
+  async unlock(request: api.UnlockRequest): Promise<api.UnlockResponse> {
+    return releaseLock(this, request);
+  }
+
+  // ---- internals ----
+
+  private header(): api.ResponseHeader {
+    return this.state.applier.header(this.loop.status().term);
+  }
+
+  private requireRunning(): void {
+    if (this.stopped) throw EtcdError.of('stopped');
+  }
+
+  private async propose<T extends ApplyResponse['type']>(
+    request: ApplyRequest,
+    type: T,
+  ): Promise<ResponseOf[T]> {
+    this.requireRunning();
+    if (this.leaderId === 0) throw EtcdError.of('noLeader');
+    const id = this.ids.next();
+    const outcome = this.proposals.wait(id);
+    const result = this.loop.propose(encodeRaftRequest({ id, request }));
+    if (result.type === 'dropped') {
+      this.proposals.reject(id, EtcdError.of('noLeader'));
+    }
+    return unwrap(await outcome, type);
+  }
+
+  private local<T extends ApplyResponse['type']>(request: ApplyRequest, type: T): ResponseOf[T] {
+    this.requireRunning();
+    const outcome = this.state.applier.apply(request, {
+      raftTerm: this.loop.status().term,
+      nowMs: this.options.clock.nowMs(),
+    });
+    return unwrap(outcome, type);
+  }
+
+  /** Waits until this node has applied everything committed when the call began. */
+  private async linearizableBarrier(): Promise<void> {
+    this.requireRunning();
+    if (this.leaderId === 0) throw EtcdError.of('noLeader');
+    const id = this.ids.next();
+    const done = this.reads.wait(id);
+    this.loop.readIndex(encodeId(id));
+    await done;
+  }
+
+  private applyEntry(entry: Entry): void {
+    const { id, outcome } = this.state.applyEntryData(entry.data, {
+      raftTerm: entry.term,
+      nowMs: this.options.clock.nowMs(),
+    });
+    if (outcome.type === 'ok') this.proposals.resolve(id, outcome);
+    else this.proposals.reject(id, outcome.error);
+    this.releaseConfirmedReads();
+  }
+
+  private onReadStates(states: readonly ReadState[]): void {
+    for (const state of states) {
+      const id = decodeId(state.requestContext);
+      if (id !== undefined && this.reads.has(id)) this.confirmedReads.push({ id, index: state.index });
+    }
+    this.releaseConfirmedReads();
+  }
+
+  private releaseConfirmedReads(): void {
+    if (this.confirmedReads.length === 0) return;
+    const applied = this.loop.applied;
+    let kept = 0;
+    for (const read of this.confirmedReads) {
+      if (read.index <= applied) this.reads.resolve(read.id, undefined);
+      else this.confirmedReads[kept++] = read;
+    }
+    this.confirmedReads.length = kept;
+  }
+
+  private onSoftState(soft: SoftState): void {
+    const wasLeader = this.isLeader;
+    this.leaderId = soft.lead;
+    this.isLeader = soft.state === 'leader';
+    const now = this.options.clock.nowMs();
+    if (this.isLeader && !wasLeader) {
+      this.state.lessor.promote(now, this.options.electionTicks * this.options.tickMs);
+    } else if (!this.isLeader && wasLeader) {
+      this.state.lessor.demote();
+    }
+  }
+
+  private scheduleLeaseCheck(): void {
+    this.leaseTimer = this.options.clock.setTimer(this.options.leaseCheckIntervalMs, () => {
+      if (this.stopped) return;
+      for (const id of this.state.lessor.expiredLeases(this.options.clock.nowMs())) {
+        this.leaseRevoke({ id }).catch((error: unknown) => {
+          this.options.log?.(`revoking expired lease ${hex(id)}: ${(error as Error).message}`);
+        });
+      }
+      this.state.watchable.syncUnsynced();
+      this.scheduleLeaseCheck();
+    });
+  }
+}
+
+function unwrap<T extends ApplyResponse['type']>(outcome: ApplyOutcome, type: T): ResponseOf[T] {
+  if (outcome.type === 'error') throw outcome.error;
+  if (outcome.response.type !== type) {
+    throw EtcdError.invalidRequest(`expected a ${type} response, got ${outcome.response.type}`);
+  }
+  return outcome.response.response as ResponseOf[T];
+}
+
+function encodeId(id: number): Uint8Array {
+  const bytes = new Uint8Array(8);
+  new DataView(bytes.buffer).setBigUint64(0, BigInt(id));
+  return bytes;
+}
+
+function decodeId(bytes: Uint8Array): number | undefined {
+  if (bytes.length !== 8) return undefined;
+  return Number(new DataView(bytes.buffer, bytes.byteOffset, 8).getBigUint64(0));
+}
+
+function hex(id: number): string {
+  return id.toString(16);
+}

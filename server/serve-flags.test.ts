@@ -1,6 +1,7 @@
 import { describe, expect, test } from 'vitest';
 import { ConfigError } from './config-error.js';
-import { memberIdOf, parseServeFlags } from './serve-flags.js';
+import { memberIdOf } from './node/member-id.js';
+import { parseServeFlags } from './serve-flags.js';
 
 const cluster = 'n1=http://127.0.0.1:12380,n2=http://127.0.0.2:12380,n3=http://127.0.0.3:12380';
 

@@ -7,10 +7,10 @@
 // bug. Parsing is pure: it returns a config or
 // throws a ConfigError naming the flag and its value.
 
-import { createHash } from 'node:crypto';
 import { parseArgs } from 'node:util';
 import type { Member } from './api/cluster-types.js';
 import { ConfigError } from './config-error.js';
+import { clusterIdOf, memberIdOf } from './node/member-id.js';
 
 export interface ServeConfig {
   readonly name: string;
@@ -109,7 +109,10 @@ export function parseServeFlags(args: readonly string[]): ServeConfig {
         : member,
     ),
     memberId: self.id,
-    clusterId: clusterIdOf(members, token),
+    clusterId: clusterIdOf(
+      members.map((member) => member.id),
+      token,
+    ),
     clusterState,
     peerDial,
     heartbeatMs,
@@ -139,26 +142,6 @@ function parseInitialCluster(spec: string, token: string): Member[] {
     throw new ConfigError('--initial-cluster', spec, 'two members share peer URLs');
   }
   return members;
-}
-
-/** A member id from its peer URLs and the cluster token, below 2^52 and never 0. */
-export function memberIdOf(peerUrls: readonly string[], token: string): number {
-  return hashToId([...peerUrls].sort().join('') + token);
-}
-
-function clusterIdOf(members: readonly Member[], token: string): number {
-  return hashToId(
-    members
-      .map((member) => member.id.toString(16))
-      .sort()
-      .join(',') + token,
-  );
-}
-
-function hashToId(text: string): number {
-  const digest = createHash('sha1').update(text).digest();
-  const id = Number(digest.readBigUInt64BE(0) & ((1n << 52n) - 1n));
-  return id === 0 ? 1 : id;
 }
 
 function splitList(value: string | undefined): string[] {

@@ -5,13 +5,14 @@
 
 import { randomBytes } from 'node:crypto';
 import { withRequestChecks } from './api/checked-service.js';
+import type { Member } from './api/cluster-types.js';
 import { startEtcdGrpcServer } from './api/grpc-server.js';
 import { EtcdNode } from './node/etcd-node.js';
 import { ProcessClock } from './ports/process-clock.js';
 import { Xoshiro128 } from './ports/random.js';
 import { RealDisk } from './ports/real-disk.js';
 import type { ServeConfig } from './serve-flags.js';
-import { TcpTransport } from './transport/tcp-transport.js';
+import { type PeerAddress, TcpTransport } from './transport/tcp-transport.js';
 import { WalPersistence } from './wal/wal-persistence.js';
 
 export interface RunningServer {
@@ -43,6 +44,7 @@ export async function serve(config: ServeConfig, log: (line: string) => void): P
     clock,
     log,
   });
+  const dialPeers = new PeerDialer(transport, config);
   const node = new EtcdNode({
     memberId: config.memberId,
     clusterId: config.clusterId,
@@ -56,7 +58,9 @@ export async function serve(config: ServeConfig, log: (line: string) => void): P
     heartbeatTicks: 1,
     snapshotEntries: config.snapshotEntries,
     log,
+    initialClusterState: config.clusterState,
     unsafe: { serveReadsLocally: config.unsafeServeReadsLocally },
+    onMembersChanged: (members) => dialPeers.update(members),
   });
   node.start();
   const grpc = await startEtcdGrpcServer(withRequestChecks(node), {
@@ -79,4 +83,52 @@ export async function serve(config: ServeConfig, log: (line: string) => void): P
       await transport.close();
     },
   };
+}
+
+/**
+ * Keeps the transport's peer list in step with the applied membership: a member added
+ * through MemberAdd is dialled at its peer URL, a removed one is dropped. A dial override
+ * from the command line (a Toxiproxy proxy) always wins over the advertised URL.
+ */
+class PeerDialer {
+  private readonly dialled = new Map<number, string>();
+
+  constructor(
+    private readonly transport: TcpTransport,
+    private readonly config: ServeConfig,
+  ) {
+    for (const [id, address] of config.peerDial) {
+      if (id !== config.memberId) this.dialled.set(id, `${address.host}:${address.port}`);
+    }
+  }
+
+  update(members: readonly Member[]): void {
+    const current = new Set<number>();
+    for (const member of members) {
+      if (member.id === this.config.memberId) continue;
+      current.add(member.id);
+      const address = this.config.peerDial.get(member.id) ?? parsePeerUrl(member.peerUrls[0]);
+      if (address === undefined) continue;
+      const key = `${address.host}:${address.port}`;
+      if (this.dialled.get(member.id) === key) continue;
+      this.dialled.set(member.id, key);
+      this.transport.setPeerAddress(member.id, address);
+    }
+    for (const id of [...this.dialled.keys()]) {
+      if (current.has(id)) continue;
+      this.dialled.delete(id);
+      this.transport.removePeer(id);
+    }
+  }
+}
+
+function parsePeerUrl(url: string | undefined): PeerAddress | undefined {
+  if (url === undefined) return undefined;
+  try {
+    const parsed = new URL(url);
+    const port = Number(parsed.port);
+    return port > 0 ? { host: parsed.hostname, port } : undefined;
+  } catch {
+    return undefined;
+  }
 }

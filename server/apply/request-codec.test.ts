@@ -3,7 +3,7 @@
 import { fc, test } from '@fast-check/vitest';
 import { describe, expect } from 'vitest';
 import type { Compare, RequestOp, TxnRequest } from '../api/types.js';
-import { CodecError } from '../mvcc/proto-io.js';
+import { CodecError } from '../codec/index.js';
 import type { ApplyRequest } from './apply-request.js';
 import { decodeRaftRequest, encodeRaftRequest } from './request-codec.js';
 

@@ -20,17 +20,19 @@ import type {
 import {
   CodecError,
   decodeWith,
+  fieldTag,
   newWriter,
   type Reader,
   readBytes,
   readFields,
   readInt,
+  WIRE_VARINT,
   type Writer,
   writeBool,
   writeBytes,
   writeInt,
   writeMessage,
-} from '../mvcc/proto-io.js';
+} from '../codec/index.js';
 import type { ApplyRequest, RaftRequest } from './apply-request.js';
 
 /** Nested txns deeper than this are refused (etcd's API bounds them by the op budget). */
@@ -284,11 +286,11 @@ function encodeCompare(writer: Writer, compare: Compare): void {
   writeInt(writer, 2, compareTargets.indexOf(compare.target));
   writeBytes(writer, 3, compare.key);
   // The operand is a oneof: written even when zero, so that decoding gives it back.
-  if (compare.target === 'VERSION') writer.uint32((4 << 3) | 0).int64(compare.version);
-  else if (compare.target === 'CREATE') writer.uint32((5 << 3) | 0).int64(compare.createRevision);
-  else if (compare.target === 'MOD') writer.uint32((6 << 3) | 0).int64(compare.modRevision);
+  if (compare.target === 'VERSION') writer.uint32(fieldTag(4, WIRE_VARINT)).int64(compare.version);
+  else if (compare.target === 'CREATE') writer.uint32(fieldTag(5, WIRE_VARINT)).int64(compare.createRevision);
+  else if (compare.target === 'MOD') writer.uint32(fieldTag(6, WIRE_VARINT)).int64(compare.modRevision);
   else if (compare.target === 'VALUE') writeBytes(writer, 7, compare.value, true);
-  else writer.uint32((8 << 3) | 0).int64(compare.lease);
+  else writer.uint32(fieldTag(8, WIRE_VARINT)).int64(compare.lease);
   writeBytes(writer, 64, compare.rangeEnd);
 }
 

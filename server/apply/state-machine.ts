@@ -4,10 +4,10 @@
 // bytes of store-snapshot.ts and lease-snapshot.ts.
 
 import { EtcdError } from '../api/errors.js';
+import { CodecError, decodeWith, newWriter, readBytes, readFields, writeBytes } from '../codec/index.js';
 import { encodeLeases, restoreLeases } from '../lease/lease-snapshot.js';
 import { Lessor, type LessorOptions } from '../lease/lessor.js';
 import { KvStore } from '../mvcc/kv-store.js';
-import { CodecError, decodeWith, newWriter, readBytes, readFields, writeBytes } from '../mvcc/proto-io.js';
 import { decodeStore, encodeStore } from '../mvcc/store-snapshot.js';
 import { WatchableStore, type WatchableStoreOptions } from '../mvcc/watchable-store.js';
 import { Applier, type ApplierOptions, type ApplyContext } from './applier.js';

@@ -2,7 +2,6 @@
 // Lease{id=1, ttl_seconds=2}, in id order. Expiries are not replicated state (only the
 // leader keeps them) and attached keys are rebuilt from the store, as etcd does.
 
-import type { KvStore } from '../mvcc/kv-store.js';
 import {
   CodecError,
   decodeWith,
@@ -11,7 +10,8 @@ import {
   readUint,
   writeMessage,
   writeUint,
-} from '../mvcc/proto-io.js';
+} from '../codec/index.js';
+import type { KvStore } from '../mvcc/kv-store.js';
 import type { Lessor } from './lessor.js';
 
 export function encodeLeases(lessor: Lessor): Uint8Array {

@@ -3,8 +3,8 @@
 // TTLs, time-to-live, and the snapshot round trip.
 
 import { describe, expect, test } from 'vitest';
+import { CodecError } from '../codec/index.js';
 import { KvStore } from '../mvcc/kv-store.js';
-import { CodecError } from '../mvcc/proto-io.js';
 import { encodeLeases, restoreLeases } from './lease-snapshot.js';
 import { expiredLeaseRetryMs, Lessor } from './lessor.js';
 

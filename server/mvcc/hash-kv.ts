@@ -7,8 +7,8 @@
 
 import { crc32c } from '@node-rs/crc32';
 import { EtcdError } from '../api/errors.js';
+import { newWriter, writeBytes } from '../codec/index.js';
 import type { KvStore } from './kv-store.js';
-import { newWriter, writeBytes } from './proto-io.js';
 import { encodeKeyValue } from './store-snapshot.js';
 
 const keyBucketName = new TextEncoder().encode('key');

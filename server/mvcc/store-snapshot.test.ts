@@ -3,8 +3,8 @@
 
 import { fc, test } from '@fast-check/vitest';
 import { describe, expect } from 'vitest';
+import { CodecError, newWriter, writeBytes, writeMessage, writeUint } from '../codec/index.js';
 import { KvStore } from './kv-store.js';
-import { CodecError, newWriter, writeBytes, writeMessage, writeUint } from './proto-io.js';
 import { decodeStore, encodeStore } from './store-snapshot.js';
 
 const seed = Number(process.env.PROPERTY_SEED ?? 4242);

@@ -5,8 +5,6 @@
 // Changes are written in revision order, so one store always gives the same bytes.
 
 import type { KeyValue } from '../api/types.js';
-import { KeyIndex } from './key-index.js';
-import { KvStore, type StoredChange } from './kv-store.js';
 import {
   CodecError,
   decodeWith,
@@ -19,7 +17,9 @@ import {
   writeBytes,
   writeMessage,
   writeUint,
-} from './proto-io.js';
+} from '../codec/index.js';
+import { KeyIndex } from './key-index.js';
+import { KvStore, type StoredChange } from './kv-store.js';
 import type { Revision } from './revision.js';
 
 const formatVersion = 1;

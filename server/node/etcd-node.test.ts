@@ -38,7 +38,7 @@ afterEach(async () => {
   }
 });
 
-async function startMember(cluster: Cluster, id: number, seed: number): Promise<EtcdNode> {
+async function startMember(cluster: Cluster, id: number, seed: number, joining = false): Promise<EtcdNode> {
   const clock = new ProcessClock();
   const peers = new Map([...cluster.addresses].filter(([peer]) => peer !== id));
   const transport = await TcpTransport.listen({
@@ -64,10 +64,34 @@ async function startMember(cluster: Cluster, id: number, seed: number): Promise<
     persistence,
     tickMs: 10,
     requestTimeoutMs: 3000,
+    initialClusterState: joining ? 'existing' : 'new',
+    onMembersChanged: (members) => {
+      for (const member of members) {
+        const url = member.peerUrls[0];
+        if (member.id === id || url === undefined || peers.has(member.id)) continue;
+        const parsed = new URL(url);
+        const address = { host: parsed.hostname, port: Number(parsed.port) };
+        peers.set(member.id, address);
+        transport.setPeerAddress(member.id, address);
+      }
+    },
   });
   cluster.nodes.set(id, node);
   node.start();
   return node;
+}
+
+async function reservePort(): Promise<PeerAddress> {
+  const probe = await TcpTransport.listen({
+    selfId: 1,
+    clusterId,
+    listen: { host: '127.0.0.1', port: 0 },
+    peers: new Map(),
+    clock: new ProcessClock(),
+  });
+  const address = probe.address();
+  await probe.close();
+  return address;
 }
 
 async function startCluster(size: number): Promise<Cluster> {
@@ -81,15 +105,7 @@ async function startCluster(size: number): Promise<Cluster> {
   clusters.push(cluster);
   // Reserve ports first so that every member knows every peer's address.
   for (let id = 1; id <= size; id++) {
-    const probe = await TcpTransport.listen({
-      selfId: id,
-      clusterId,
-      listen: { host: '127.0.0.1', port: 0 },
-      peers: new Map(),
-      clock: new ProcessClock(),
-    });
-    cluster.addresses.set(id, probe.address());
-    await probe.close();
+    cluster.addresses.set(id, await reservePort());
     const { host, port } = cluster.addresses.get(id)!;
     cluster.members.push({
       id,
@@ -262,5 +278,46 @@ describe('EtcdNode', () => {
     expect(read.kvs.map((kv) => decode(kv.value)).sort()).toEqual(
       Array.from({ length: 20 }, (_, i) => String(i)).sort(),
     );
+  });
+
+  test('memberAdd() as a learner, then memberPromote(), grows the cluster to four voters', async () => {
+    const cluster = await startCluster(3);
+    const leader = await leaderOf(cluster);
+    await waitFor(() => leader.put({ key: text.encode('before'), value: text.encode('join') }), 'put');
+    const address = await reservePort();
+    const added = await leader.memberAdd({
+      peerUrls: [`http://${address.host}:${address.port}`],
+      isLearner: true,
+    });
+    expect(added.member.isLearner).toBe(true);
+    expect(added.members).toHaveLength(4);
+    const id = added.member.id;
+    cluster.addresses.set(id, address);
+    cluster.members = added.members.map((member) => (member.id === id ? { ...member, name: 'm4' } : member));
+    const joined = await startMember(cluster, id, 4, true);
+    await waitFor(async () => {
+      const read = await joined.range({ key: text.encode('before'), serializable: true });
+      return read.count === 1 ? true : undefined;
+    }, 'the learner to catch up');
+    const promoted = await leader.memberPromote({ id });
+    expect(promoted.members.filter((member) => !member.isLearner)).toHaveLength(4);
+    const listed = await waitFor(async () => {
+      const list = await joined.memberList({});
+      return list.members.find((member) => member.id === id)?.name === 'm4' ? list : undefined;
+    }, 'the new member to publish its name');
+    expect(listed.members.map((member) => member.name).sort()).toEqual(['m1', 'm2', 'm3', 'm4']);
+    await expect(leader.memberPromote({ id })).rejects.toThrow(
+      'etcdserver: can only promote a learner member',
+    );
+  });
+
+  test('leaseKeepAlive() on a follower renews through the leader', async () => {
+    const cluster = await startCluster(3);
+    const leader = await leaderOf(cluster);
+    const follower = [...cluster.nodes.values()].find((node) => node !== leader)!;
+    const lease = await waitFor(() => leader.leaseGrant({ ttlSeconds: 5 }), 'grant');
+    const renewed = await waitFor(() => follower.leaseKeepAlive({ id: lease.id }), 'keep-alive');
+    expect(renewed.ttlSeconds).toBe(5);
+    expect((await follower.leaseKeepAlive({ id: 12345 })).ttlSeconds).toBe(0);
   });
 });

@@ -16,8 +16,18 @@ import { StateMachine } from '../apply/state-machine.js';
 import { hashKv } from '../mvcc/hash-kv.js';
 import type { TimerHandle } from '../ports/clock.js';
 import type { RaftStatus } from '../raft/raw-node.js';
-import type { Entry, ReadState, SoftState } from '../raft/types.js';
+import type { ConfChange, Entry, ReadState, SoftState } from '../raft/types.js';
+import {
+  type ClusterRequest,
+  decodeClusterRequest,
+  decodeMember,
+  encodeClusterRequest,
+  encodeMember,
+  isClusterRequest,
+} from './cluster-requests.js';
 import { acquireLock, releaseLock } from './lock-recipe.js';
+import { memberIdOf } from './member-id.js';
+import { decodeNodeSnapshot, encodeNodeSnapshot, Members } from './members.js';
 import { type EtcdNodeOptions, type ResolvedNodeOptions, resolveNodeOptions } from './node-options.js';
 import { RaftLoop } from './raft-loop.js';
 import { RequestIds } from './request-ids.js';
@@ -40,7 +50,10 @@ export class EtcdNode implements EtcdService {
   /** ReadIndex answers waiting for the applied index to reach them. */
   private readonly confirmedReads: { id: number; index: number }[] = [];
   private readonly watchStreams = new Set<NodeWatchStream>();
-  private members: Member[];
+  private readonly members: Members;
+  /** Membership changes and cluster requests waiting to be applied. */
+  private readonly clusterWaits: Waiters<number>;
+  private published = false;
   private leaderId = 0;
   private isLeader = false;
   private leaseTimer: TimerHandle | undefined;
@@ -49,15 +62,20 @@ export class EtcdNode implements EtcdService {
   constructor(options: EtcdNodeOptions) {
     this.options = resolveNodeOptions(options);
     const { clock, memberId, clusterId } = this.options;
-    this.members = [...this.options.members];
+    this.members = new Members(this.options.members);
     this.state = new StateMachine({ clusterId, memberId });
     this.ids = new RequestIds(memberId, this.options.random);
     this.proposals = new Waiters(clock, this.options.requestTimeoutMs, this.options.pendingRequestsMax);
     this.reads = new Waiters(clock, this.options.requestTimeoutMs, this.options.pendingRequestsMax);
+    this.clusterWaits = new Waiters(clock, this.options.requestTimeoutMs, this.options.pendingRequestsMax);
     this.loop = new RaftLoop(
       {
         id: memberId,
-        peers: this.members.filter((member) => !member.isLearner).map((member) => member.id),
+        // A member joining a running cluster must not bootstrap a membership of its own.
+        peers:
+          this.options.initialClusterState === 'existing'
+            ? []
+            : this.options.members.filter((member) => !member.isLearner).map((member) => member.id),
         clock,
         random: this.options.random,
         transport: this.options.transport,
@@ -71,9 +89,9 @@ export class EtcdNode implements EtcdService {
       },
       {
         applyEntry: (entry) => this.applyEntry(entry),
-        applyConfChange: () => {},
-        restoreSnapshot: (data) => this.state.restore(data, clock.nowMs()),
-        takeSnapshot: () => this.state.snapshot(),
+        applyConfChange: (change) => this.applyConfChange(change),
+        restoreSnapshot: (data) => this.restoreSnapshot(data),
+        takeSnapshot: () => encodeNodeSnapshot(this.members, this.state.snapshot()),
         onReadStates: (states) => this.onReadStates(states),
         onSoftState: (soft) => this.onSoftState(soft),
       },
@@ -93,6 +111,7 @@ export class EtcdNode implements EtcdService {
     this.loop.stop();
     this.leaseTimer?.cancel();
     this.proposals.rejectAll(EtcdError.of('stopped'));
+    this.clusterWaits.rejectAll(EtcdError.of('stopped'));
     this.reads.rejectAll(EtcdError.of('stopped'));
     for (const stream of this.watchStreams) stream.end();
     this.options.persistence.close();
@@ -155,16 +174,25 @@ export class EtcdNode implements EtcdService {
 
   async leaseKeepAlive(request: api.LeaseKeepAliveRequest): Promise<api.LeaseKeepAliveResponse> {
     this.requireRunning();
-    // Expiry is decided by the leader's clock, so only the leader can renew (etcd
-    // forwards a follower's keep-alive to the leader; etcd-ts asks the client to).
-    if (!this.isLeader) throw EtcdError.of(this.leaderId === 0 ? 'noLeader' : 'notLeader');
+    if (this.isLeader) {
+      return { header: this.header(), id: request.id, ttlSeconds: this.renewLocally(request.id) };
+    }
+    // Expiry is decided by the leader's clock. etcd forwards a follower's keep-alive to
+    // the leader over HTTP; etcd-ts sends it through Raft and the leader renews on apply.
+    const ttlSeconds = await this.proposeCluster((requestId) => ({
+      type: 'leaseRenew',
+      requestId,
+      leaseId: request.id,
+    }));
+    return { header: this.header(), id: request.id, ttlSeconds };
+  }
+
+  /** Leader only: renews now; 0 for a lease that does not exist (what etcd sends). */
+  private renewLocally(leaseId: number): number {
     try {
-      const ttlSeconds = this.state.lessor.renew(request.id, this.options.clock.nowMs());
-      return { header: this.header(), id: request.id, ttlSeconds };
+      return this.state.lessor.renew(leaseId, this.options.clock.nowMs());
     } catch (error) {
-      if (error instanceof EtcdError && error.is('leaseNotFound')) {
-        return { header: this.header(), id: request.id, ttlSeconds: 0 };
-      }
+      if (error instanceof EtcdError && (error.is('leaseNotFound') || error.is('notLeader'))) return 0;
       throw error;
     }
   }
@@ -197,23 +225,65 @@ export class EtcdNode implements EtcdService {
 
   async memberList(request: api.MemberListRequest): Promise<api.MemberListResponse> {
     if (request.linearizable) await this.linearizableBarrier();
-    return { header: this.header(), members: this.members };
+    else this.requireRunning();
+    return { header: this.header(), members: this.members.list() };
   }
 
-  async memberAdd(): Promise<api.MemberAddResponse> {
-    throw EtcdError.unimplemented('MemberAdd');
+  async memberAdd(request: api.MemberAddRequest): Promise<api.MemberAddResponse> {
+    this.requireRunning();
+    const taken = new Set(this.members.list().flatMap((member) => member.peerUrls));
+    if (request.peerUrls.some((url) => taken.has(url))) throw EtcdError.of('peerUrlExists');
+    const id = memberIdOf(request.peerUrls, this.options.clusterId.toString(16));
+    if (this.members.get(id)) throw EtcdError.of('memberExists');
+    const member: Member = {
+      id,
+      name: '',
+      peerUrls: request.peerUrls,
+      clientUrls: [],
+      isLearner: request.isLearner ?? false,
+    };
+    await this.proposeMembership((requestId) => ({
+      type: member.isLearner ? 'addLearner' : 'addVoter',
+      nodeId: id,
+      context: encodeMember(member, requestId),
+    }));
+    return { header: this.header(), member, members: this.members.list() };
   }
 
-  async memberRemove(): Promise<api.MemberChangeResponse> {
-    throw EtcdError.unimplemented('MemberRemove');
+  async memberRemove(request: api.MemberRemoveRequest): Promise<api.MemberChangeResponse> {
+    this.requireRunning();
+    if (!this.members.get(request.id)) throw EtcdError.of('memberNotFound');
+    await this.proposeMembership((requestId) => ({
+      type: 'removeNode',
+      nodeId: request.id,
+      context: encodeMember(this.members.get(request.id)!, requestId),
+    }));
+    return { header: this.header(), members: this.members.list() };
   }
 
-  async memberUpdate(): Promise<api.MemberChangeResponse> {
-    throw EtcdError.unimplemented('MemberUpdate');
+  async memberUpdate(request: api.MemberUpdateRequest): Promise<api.MemberChangeResponse> {
+    this.requireRunning();
+    const known = this.members.get(request.id);
+    if (!known) throw EtcdError.of('memberNotFound');
+    await this.proposeMembership((requestId) => ({
+      type: known.isLearner ? 'addLearner' : 'addVoter',
+      nodeId: request.id,
+      context: encodeMember({ ...known, peerUrls: request.peerUrls }, requestId),
+    }));
+    return { header: this.header(), members: this.members.list() };
   }
 
-  async memberPromote(): Promise<api.MemberChangeResponse> {
-    throw EtcdError.unimplemented('MemberPromote');
+  async memberPromote(request: api.MemberPromoteRequest): Promise<api.MemberChangeResponse> {
+    this.requireRunning();
+    const known = this.members.get(request.id);
+    if (!known) throw EtcdError.of('memberNotFound');
+    if (!known.isLearner) throw EtcdError.of('memberNotLearner');
+    await this.proposeMembership((requestId) => ({
+      type: 'addVoter',
+      nodeId: request.id,
+      context: encodeMember({ ...known, isLearner: false }, requestId),
+    }));
+    return { header: this.header(), members: this.members.list() };
   }
 
   // ---- Maintenance ----
@@ -232,7 +302,7 @@ export class EtcdNode implements EtcdService {
       raftAppliedIndex: this.loop.applied,
       errors: [],
       dbSizeInUseBytes: dbSizeBytes,
-      isLearner: this.members.find((member) => member.id === this.options.memberId)?.isLearner ?? false,
+      isLearner: this.members.get(this.options.memberId)?.isLearner ?? false,
     };
   }
 
@@ -316,6 +386,77 @@ export class EtcdNode implements EtcdService {
     return unwrap(outcome, type);
   }
 
+  private async proposeMembership(change: (requestId: number) => ConfChange): Promise<void> {
+    if (this.leaderId === 0) throw EtcdError.of('noLeader');
+    const requestId = this.ids.next();
+    const applied = this.clusterWaits.wait(requestId);
+    const result = this.loop.proposeConfChange(change(requestId));
+    if (result.type === 'dropped') this.clusterWaits.reject(requestId, EtcdError.of('noLeader'));
+    await applied;
+  }
+
+  private async proposeCluster(request: (requestId: number) => ClusterRequest): Promise<number> {
+    if (this.leaderId === 0) throw EtcdError.of('noLeader');
+    const requestId = this.ids.next();
+    const applied = this.clusterWaits.wait(requestId);
+    const result = this.loop.propose(encodeClusterRequest(request(requestId)));
+    if (result.type === 'dropped') this.clusterWaits.reject(requestId, EtcdError.of('noLeader'));
+    return applied;
+  }
+
+  private applyConfChange(change: ConfChange): void {
+    const carried = decodeMember(change.context);
+    this.members.applyConfChange(change, carried?.member);
+    this.options.onMembersChanged?.(this.members.list());
+    if (carried) this.clusterWaits.resolve(carried.requestId, 0);
+  }
+
+  private applyClusterRequest(request: ClusterRequest): void {
+    switch (request.type) {
+      case 'publish':
+        this.members.publish(request.member);
+        this.options.onMembersChanged?.(this.members.list());
+        this.clusterWaits.resolve(request.requestId, 0);
+        return;
+      case 'leaseRenew': {
+        // Every member applies it; only the leader's clock renews, and each member answers
+        // its own waiter with the TTL the lease has.
+        const ttlSeconds = this.isLeader
+          ? this.renewLocally(request.leaseId)
+          : (this.state.lessor.lookup(request.leaseId)?.ttlSeconds ?? 0);
+        this.clusterWaits.resolve(request.requestId, ttlSeconds);
+        return;
+      }
+    }
+  }
+
+  private restoreSnapshot(data: Uint8Array): void {
+    const { membersJson, state } = decodeNodeSnapshot(data);
+    this.members.restore(membersJson);
+    this.state.restore(state, this.options.clock.nowMs());
+    this.options.onMembersChanged?.(this.members.list());
+  }
+
+  /** Publishes this member's name and client URLs once a leader exists (etcd does too). */
+  private publishSelf(): void {
+    if (this.published || this.stopped || this.leaderId === 0) return;
+    const self = this.options.members.find((member) => member.id === this.options.memberId);
+    const known = this.members.get(this.options.memberId);
+    if (!self || !known) {
+      this.published = true;
+      return;
+    }
+    this.published = true;
+    this.proposeCluster((requestId) => ({
+      type: 'publish',
+      requestId,
+      member: { ...known, ...self, isLearner: known.isLearner },
+    })).catch(() => {
+      // Not applied in time (no quorum yet): try again on the next leader change or check.
+      this.published = false;
+    });
+  }
+
   /** Waits until this node has applied everything committed when the call began. */
   private async linearizableBarrier(): Promise<void> {
     this.requireRunning();
@@ -327,6 +468,10 @@ export class EtcdNode implements EtcdService {
   }
 
   private applyEntry(entry: Entry): void {
+    if (isClusterRequest(entry.data)) {
+      this.applyClusterRequest(decodeClusterRequest(entry.data));
+      return;
+    }
     const { id, outcome } = this.state.applyEntryData(entry.data, {
       raftTerm: entry.term,
       nowMs: this.options.clock.nowMs(),
@@ -360,6 +505,7 @@ export class EtcdNode implements EtcdService {
     this.leaderId = soft.lead;
     this.isLeader = soft.state === 'leader';
     const now = this.options.clock.nowMs();
+    if (!this.published) this.publishSelf();
     if (this.isLeader && !wasLeader) {
       this.state.lessor.promote(now, this.options.electionTicks * this.options.tickMs);
     } else if (!this.isLeader && wasLeader) {
@@ -376,6 +522,7 @@ export class EtcdNode implements EtcdService {
         });
       }
       this.state.watchable.syncUnsynced();
+      if (!this.published) this.publishSelf();
       this.scheduleLeaseCheck();
     });
   }

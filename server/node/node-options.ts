@@ -21,6 +21,11 @@ export interface EtcdNodeOptions {
   readonly clusterId: number;
   /** The initial members (a brand-new cluster), this node included. */
   readonly members: readonly Member[];
+  /**
+   * 'new' (default): the members bootstrap a cluster together. 'existing': this member was
+   * added to a running cluster (MemberAdd) and learns the membership from the leader.
+   */
+  readonly initialClusterState?: 'new' | 'existing';
   readonly clock: Clock;
   readonly random: Random;
   readonly transport: Transport;
@@ -40,12 +45,16 @@ export interface EtcdNodeOptions {
   /** How often the leader looks for expired leases. Default 500 ms (etcd's revoke tick). */
   readonly leaseCheckIntervalMs?: number;
   readonly log?: (line: string) => void;
+  /** Told the member table after every applied change (the transport learns peer addresses). */
+  readonly onMembersChanged?: (members: readonly Member[]) => void;
   readonly plantedBugs?: PlantedBugs;
   readonly unsafe?: UnsafeOptions;
 }
 
-export type ResolvedNodeOptions = Required<Omit<EtcdNodeOptions, 'log' | 'plantedBugs' | 'unsafe'>> &
-  Pick<EtcdNodeOptions, 'log' | 'plantedBugs'> & { readonly unsafe: UnsafeOptions };
+export type ResolvedNodeOptions = Required<
+  Omit<EtcdNodeOptions, 'log' | 'plantedBugs' | 'unsafe' | 'onMembersChanged'>
+> &
+  Pick<EtcdNodeOptions, 'log' | 'plantedBugs' | 'onMembersChanged'> & { readonly unsafe: UnsafeOptions };
 
 export function resolveNodeOptions(options: EtcdNodeOptions): ResolvedNodeOptions {
   const resolved: ResolvedNodeOptions = {
@@ -57,6 +66,7 @@ export function resolveNodeOptions(options: EtcdNodeOptions): ResolvedNodeOption
     snapshotEntries: 10_000,
     snapshotCatchUpEntries: 5000,
     leaseCheckIntervalMs: 500,
+    initialClusterState: 'new',
     ...options,
     unsafe: options.unsafe ?? {},
   };

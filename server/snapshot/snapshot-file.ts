@@ -3,7 +3,6 @@
 // crc32c. A file that does not decode or whose CRC differs is reported, not trusted.
 
 import { crc32c } from '@node-rs/crc32';
-import type { Snapshot } from '../raft/types.js';
 import {
   CodecError,
   decodeSnapshot,
@@ -14,7 +13,8 @@ import {
   skipField,
   WIRE_BYTES,
   WIRE_VARINT,
-} from '../wal/raft-codec.js';
+} from '../codec/index.js';
+import type { Snapshot } from '../raft/types.js';
 import { hex8 } from '../wal/segment-name.js';
 
 export function encodeSnapshotFile(snapshot: Snapshot): Uint8Array {

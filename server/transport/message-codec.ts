@@ -1,9 +1,8 @@
 // Protobuf encoding of Raft messages for the peer transport, with etcd's raftpb.Message
 // field numbers (type=1, to=2, from=3, term=4, logTerm=5, index=6, entries=7, commit=8,
 // snapshot=9, reject=10, rejectHint=11, context=12) and its MessageType numbers. Entries
-// and snapshots reuse the WAL's codec so one encoding of the Raft vocabulary exists.
+// and snapshots reuse server/codec so one encoding of the Raft vocabulary exists.
 
-import type { Entry, Message, MessageType, Snapshot } from '../raft/types.js';
 import {
   CodecError,
   decodeEntry,
@@ -12,12 +11,14 @@ import {
   encodeSnapshot,
   fieldTag,
   newWriter,
-  readSafeUint64,
+  readBytes,
+  readUint,
   skipField,
   WIRE_BYTES,
   WIRE_VARINT,
   writeEntry,
-} from '../wal/raft-codec.js';
+} from '../codec/index.js';
+import type { Entry, Message, MessageType, Snapshot } from '../raft/types.js';
 
 const typeNumbers: Record<MessageType, number> = {
   hup: 0,
@@ -86,25 +87,25 @@ export function decodeMessage(bytes: Uint8Array): Message {
           break;
         }
         case fieldTag(2, WIRE_VARINT):
-          to = readSafeUint64(reader, 'Message.to');
+          to = readUint(reader, 'Message.to');
           break;
         case fieldTag(3, WIRE_VARINT):
-          from = readSafeUint64(reader, 'Message.from');
+          from = readUint(reader, 'Message.from');
           break;
         case fieldTag(4, WIRE_VARINT):
-          term = readSafeUint64(reader, 'Message.term');
+          term = readUint(reader, 'Message.term');
           break;
         case fieldTag(5, WIRE_VARINT):
-          logTerm = readSafeUint64(reader, 'Message.logTerm');
+          logTerm = readUint(reader, 'Message.logTerm');
           break;
         case fieldTag(6, WIRE_VARINT):
-          index = readSafeUint64(reader, 'Message.index');
+          index = readUint(reader, 'Message.index');
           break;
         case fieldTag(7, WIRE_BYTES):
           entries.push(decodeEntry(reader.bytes()));
           break;
         case fieldTag(8, WIRE_VARINT):
-          commit = readSafeUint64(reader, 'Message.commit');
+          commit = readUint(reader, 'Message.commit');
           break;
         case fieldTag(9, WIRE_BYTES):
           snapshot = decodeSnapshot(reader.bytes());
@@ -113,10 +114,10 @@ export function decodeMessage(bytes: Uint8Array): Message {
           reject = reader.bool();
           break;
         case fieldTag(11, WIRE_VARINT):
-          rejectHint = readSafeUint64(reader, 'Message.rejectHint');
+          rejectHint = readUint(reader, 'Message.rejectHint');
           break;
         case fieldTag(12, WIRE_BYTES):
-          context = new Uint8Array(reader.bytes());
+          context = readBytes(reader);
           break;
         default:
           skipField(reader, tag);

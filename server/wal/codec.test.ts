@@ -4,10 +4,6 @@
 
 import { fc, test } from '@fast-check/vitest';
 import { expect } from 'vitest';
-import type { Entry, HardState, Snapshot } from '../raft/types.js';
-import { decodeSnapshotFile, encodeSnapshotFile } from '../snapshot/snapshot-file.js';
-import { decodeSegmentBytes } from './frame-decoder.js';
-import { FrameEncoder } from './frame-encoder.js';
 import {
   decodeEntry,
   decodeHardState,
@@ -15,7 +11,11 @@ import {
   encodeEntry,
   encodeHardState,
   encodeSnapshot,
-} from './raft-codec.js';
+} from '../codec/index.js';
+import type { Entry, HardState, Snapshot } from '../raft/types.js';
+import { decodeSnapshotFile, encodeSnapshotFile } from '../snapshot/snapshot-file.js';
+import { decodeSegmentBytes } from './frame-decoder.js';
+import { FrameEncoder } from './frame-encoder.js';
 import type { WalRecord } from './record.js';
 import { formatSegmentName, parseSegmentName } from './segment-name.js';
 

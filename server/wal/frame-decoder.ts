@@ -4,7 +4,7 @@
 // only the caller knows whether this is the last segment.
 
 import { crc32c } from '@node-rs/crc32';
-import { CodecError, fieldTag, newReader, WIRE_BYTES, WIRE_VARINT } from './raft-codec.js';
+import { CodecError, fieldTag, newReader, WIRE_BYTES, WIRE_VARINT } from '../codec/index.js';
 import {
   decodeRecordData,
   encodeCrcField,

@@ -18,7 +18,6 @@
 // whose data holds the chain value the previous segment ended with, so a segment can
 // be verified on its own and a missing or swapped segment is noticed.
 
-import type { ConfState, Entry, HardState } from '../raft/types.js';
 import {
   CodecError,
   decodeEntry,
@@ -27,7 +26,7 @@ import {
   fieldTag,
   newWriter,
   readConfState,
-  readSafeUint64,
+  readUint,
   skipField,
   subMessageEnd,
   WIRE_BYTES,
@@ -35,7 +34,8 @@ import {
   writeConfState,
   writeEntry,
   writeHardState,
-} from './raft-codec.js';
+} from '../codec/index.js';
+import type { ConfState, Entry, HardState } from '../raft/types.js';
 
 export const RecordType = { metadata: 1, entries: 2, hardState: 3, crc: 4, snapshot: 5 } as const;
 export type RecordTypeName = keyof typeof RecordType;
@@ -122,8 +122,8 @@ export function decodeRecordData(typeNumber: number, data: Uint8Array): WalRecor
         let clusterId = 0;
         while (reader.pos < reader.len) {
           const tag = reader.uint32();
-          if (tag === fieldTag(1, WIRE_VARINT)) nodeId = readSafeUint64(reader, 'Metadata.NodeID');
-          else if (tag === fieldTag(2, WIRE_VARINT)) clusterId = readSafeUint64(reader, 'Metadata.ClusterID');
+          if (tag === fieldTag(1, WIRE_VARINT)) nodeId = readUint(reader, 'Metadata.NodeID');
+          else if (tag === fieldTag(2, WIRE_VARINT)) clusterId = readUint(reader, 'Metadata.ClusterID');
           else skipField(reader, tag);
         }
         return { type: 'metadata', metadata: { nodeId, clusterId } };
@@ -162,8 +162,8 @@ function decodeSnapshotMarker(data: Uint8Array): SnapshotMarker {
     let logReset = false;
     while (reader.pos < reader.len) {
       const tag = reader.uint32();
-      if (tag === fieldTag(1, WIRE_VARINT)) index = readSafeUint64(reader, 'Snapshot.index');
-      else if (tag === fieldTag(2, WIRE_VARINT)) term = readSafeUint64(reader, 'Snapshot.term');
+      if (tag === fieldTag(1, WIRE_VARINT)) index = readUint(reader, 'Snapshot.index');
+      else if (tag === fieldTag(2, WIRE_VARINT)) term = readUint(reader, 'Snapshot.term');
       else if (tag === fieldTag(3, WIRE_BYTES)) confState = readConfState(reader, subMessageEnd(reader));
       else if (tag === fieldTag(4, WIRE_VARINT)) logReset = reader.bool();
       else skipField(reader, tag);

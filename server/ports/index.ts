@@ -6,5 +6,5 @@ export { DiskError } from './disk.js';
 export { ProcessClock } from './process-clock.js';
 export type { Random } from './random.js';
 export { Xoshiro128 } from './random.js';
-export type { Transport } from './transport.js';
 export { RealDisk } from './real-disk.js';
+export type { Transport } from './transport.js';

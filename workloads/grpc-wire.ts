@@ -1,0 +1,231 @@
+// Domain <-> wire conversion for the gRPC workload client: requests from the types of
+// server/api/types.ts to the plain objects @grpc/proto-loader serializes (etcd's field
+// names), responses back. Decoded int64 fields arrive as decimal strings (the loader
+// options in proto-files.ts) and become numbers; every value etcd or etcd-ts sends to
+// a workload (revisions, versions, lease ids) is far below 2^53.
+
+import type {
+  Compare,
+  DeleteRangeRequest,
+  DeleteRangeResponse,
+  Event,
+  KeyValue,
+  PutRequest,
+  PutResponse,
+  RangeRequest,
+  RangeResponse,
+  RequestOp,
+  ResponseHeader,
+  ResponseOp,
+  StatusResponse,
+  TxnRequest,
+  TxnResponse,
+  WatchRequest,
+  WatchResponse,
+} from '../server/api/types.js';
+
+export type Wire = Record<string, unknown>;
+
+const integer = (value: unknown): number => (value === undefined || value === null ? 0 : Number(value));
+const byteArray = (value: unknown): Uint8Array =>
+  value instanceof Uint8Array ? new Uint8Array(value) : new Uint8Array();
+const list = (value: unknown): Wire[] => (Array.isArray(value) ? (value as Wire[]) : []);
+const object = (value: unknown): Wire => (value !== null && typeof value === 'object' ? (value as Wire) : {});
+
+// Requests.
+
+export function encodeRange(request: RangeRequest): Wire {
+  return {
+    key: request.key,
+    range_end: request.rangeEnd ?? new Uint8Array(),
+    limit: request.limit ?? 0,
+    revision: request.revision ?? 0,
+    sort_order: request.sortOrder ?? 'NONE',
+    sort_target: request.sortTarget ?? 'KEY',
+    serializable: request.serializable ?? false,
+    keys_only: request.keysOnly ?? false,
+    count_only: request.countOnly ?? false,
+    min_mod_revision: request.minModRevision ?? 0,
+    max_mod_revision: request.maxModRevision ?? 0,
+    min_create_revision: request.minCreateRevision ?? 0,
+    max_create_revision: request.maxCreateRevision ?? 0,
+  };
+}
+
+export function encodePut(request: PutRequest): Wire {
+  return {
+    key: request.key,
+    value: request.value,
+    lease: request.lease ?? 0,
+    prev_kv: request.prevKv ?? false,
+    ignore_value: request.ignoreValue ?? false,
+    ignore_lease: request.ignoreLease ?? false,
+  };
+}
+
+export function encodeDeleteRange(request: DeleteRangeRequest): Wire {
+  return {
+    key: request.key,
+    range_end: request.rangeEnd ?? new Uint8Array(),
+    prev_kv: request.prevKv ?? false,
+  };
+}
+
+function encodeCompare(compare: Compare): Wire {
+  const base = {
+    result: compare.result,
+    target: compare.target,
+    key: compare.key,
+    range_end: compare.rangeEnd ?? new Uint8Array(),
+  };
+  switch (compare.target) {
+    case 'VERSION':
+      return { ...base, version: compare.version };
+    case 'CREATE':
+      return { ...base, create_revision: compare.createRevision };
+    case 'MOD':
+      return { ...base, mod_revision: compare.modRevision };
+    case 'VALUE':
+      return { ...base, value: compare.value };
+    case 'LEASE':
+      return { ...base, lease: compare.lease };
+  }
+}
+
+function encodeRequestOp(op: RequestOp): Wire {
+  switch (op.type) {
+    case 'range':
+      return { request_range: encodeRange(op.request) };
+    case 'put':
+      return { request_put: encodePut(op.request) };
+    case 'deleteRange':
+      return { request_delete_range: encodeDeleteRange(op.request) };
+    case 'txn':
+      return { request_txn: encodeTxn(op.request) };
+  }
+}
+
+export function encodeTxn(request: TxnRequest): Wire {
+  return {
+    compare: request.compare.map(encodeCompare),
+    success: request.success.map(encodeRequestOp),
+    failure: request.failure.map(encodeRequestOp),
+  };
+}
+
+export function encodeWatchRequest(request: WatchRequest): Wire {
+  if (request.type === 'cancel') return { cancel_request: { watch_id: request.watchId } };
+  if (request.type === 'progress') return { progress_request: {} };
+  const create = request.request;
+  return {
+    create_request: {
+      key: create.key,
+      range_end: create.rangeEnd ?? new Uint8Array(),
+      start_revision: create.startRevision ?? 0,
+      progress_notify: create.progressNotify ?? false,
+      filters: create.filters ?? [],
+      prev_kv: create.prevKv ?? false,
+      watch_id: create.watchId ?? 0,
+      fragment: create.fragment ?? false,
+    },
+  };
+}
+
+// Responses.
+
+export function decodeHeader(value: unknown): ResponseHeader {
+  const wire = object(value);
+  return {
+    clusterId: integer(wire.cluster_id),
+    memberId: integer(wire.member_id),
+    revision: integer(wire.revision),
+    raftTerm: integer(wire.raft_term),
+  };
+}
+
+function decodeKeyValue(value: unknown): KeyValue {
+  const wire = object(value);
+  return {
+    key: byteArray(wire.key),
+    createRevision: integer(wire.create_revision),
+    modRevision: integer(wire.mod_revision),
+    version: integer(wire.version),
+    value: byteArray(wire.value),
+    lease: integer(wire.lease),
+  };
+}
+
+export function decodeRange(wire: Wire): RangeResponse {
+  return {
+    header: decodeHeader(wire.header),
+    kvs: list(wire.kvs).map(decodeKeyValue),
+    more: wire.more === true,
+    count: integer(wire.count),
+  };
+}
+
+export function decodePut(wire: Wire): PutResponse {
+  const header = decodeHeader(wire.header);
+  return wire.prev_kv ? { header, prevKv: decodeKeyValue(wire.prev_kv) } : { header };
+}
+
+export function decodeDeleteRange(wire: Wire): DeleteRangeResponse {
+  return {
+    header: decodeHeader(wire.header),
+    deleted: integer(wire.deleted),
+    prevKvs: list(wire.prev_kvs).map(decodeKeyValue),
+  };
+}
+
+function decodeResponseOp(wire: Wire): ResponseOp {
+  if (wire.response_range) return { type: 'range', response: decodeRange(object(wire.response_range)) };
+  if (wire.response_put) return { type: 'put', response: decodePut(object(wire.response_put)) };
+  if (wire.response_delete_range) {
+    return { type: 'deleteRange', response: decodeDeleteRange(object(wire.response_delete_range)) };
+  }
+  return { type: 'txn', response: decodeTxn(object(wire.response_txn)) };
+}
+
+export function decodeTxn(wire: Wire): TxnResponse {
+  return {
+    header: decodeHeader(wire.header),
+    succeeded: wire.succeeded === true,
+    responses: list(wire.responses).map(decodeResponseOp),
+  };
+}
+
+function decodeEvent(wire: Wire): Event {
+  const type = wire.type === 'DELETE' ? 'DELETE' : 'PUT';
+  const kv = decodeKeyValue(wire.kv);
+  return wire.prev_kv ? { type, kv, prevKv: decodeKeyValue(wire.prev_kv) } : { type, kv };
+}
+
+export function decodeWatchResponse(wire: Wire): WatchResponse {
+  return {
+    header: decodeHeader(wire.header),
+    watchId: integer(wire.watch_id),
+    created: wire.created === true,
+    canceled: wire.canceled === true,
+    compactRevision: integer(wire.compact_revision),
+    cancelReason: typeof wire.cancel_reason === 'string' ? wire.cancel_reason : '',
+    fragment: wire.fragment === true,
+    events: list(wire.events).map(decodeEvent),
+  };
+}
+
+export function decodeStatus(wire: Wire): StatusResponse {
+  return {
+    header: decodeHeader(wire.header),
+    version: typeof wire.version === 'string' ? wire.version : '',
+    dbSizeBytes: integer(wire.dbSize),
+    leader: integer(wire.leader),
+    raftIndex: integer(wire.raftIndex),
+    raftTerm: integer(wire.raftTerm),
+    raftAppliedIndex: integer(wire.raftAppliedIndex),
+    errors: Array.isArray(wire.errors) ? (wire.errors as string[]) : [],
+    dbSizeInUseBytes: integer(wire.dbSizeInUse),
+    isLearner: wire.isLearner === true,
+  };
+}
+
+export { byteArray as decodeBytes, integer as decodeInteger };

@@ -1,0 +1,73 @@
+// A test clock that only moves when told: `drive()` lets pending promises settle, then
+// jumps to the next timer, until the awaited promise settles. Test-only: it uses
+// setImmediate to let microtask chains run, which product code never does.
+
+import type { Clock, TimerHandle } from '../../server/ports/clock.js';
+
+interface Timer {
+  readonly atMs: number;
+  readonly order: number;
+  readonly callback: () => void;
+  cancelled: boolean;
+}
+
+export class ManualClock implements Clock {
+  private now = 0;
+  private order = 0;
+  private timers: Timer[] = [];
+
+  nowMs(): number {
+    return this.now;
+  }
+
+  setTimer(delayMs: number, callback: () => void): TimerHandle {
+    const timer: Timer = { atMs: this.now + delayMs, order: this.order++, callback, cancelled: false };
+    this.timers.push(timer);
+    return {
+      cancel: () => {
+        timer.cancelled = true;
+      },
+    };
+  }
+
+  /** Advances to and fires the earliest live timer; false when none is left. */
+  fireNext(): boolean {
+    this.timers = this.timers.filter((timer) => !timer.cancelled);
+    if (this.timers.length === 0) return false;
+    this.timers.sort((a, b) => a.atMs - b.atMs || a.order - b.order);
+    const timer = this.timers.shift()!;
+    this.now = Math.max(this.now, timer.atMs);
+    timer.callback();
+    return true;
+  }
+
+  /** Runs the world until `promise` settles, at most `stepsMax` timer firings. */
+  async drive<T>(promise: Promise<T>, stepsMax = 1_000_000): Promise<T> {
+    // Settle into a record at once, so a rejection is handled even while we wait.
+    let outcome: { ok: true; value: T } | { ok: false; error: unknown } | undefined;
+    promise.then(
+      (value) => {
+        outcome = { ok: true, value };
+      },
+      (error: unknown) => {
+        outcome = { ok: false, error };
+      },
+    );
+    const result = (): T => {
+      if (outcome?.ok === true) return outcome.value;
+      throw (outcome as { error: unknown }).error;
+    };
+    for (let step = 0; step < stepsMax; step++) {
+      await new Promise((resolve) => setImmediate(resolve));
+      if (outcome !== undefined) return result();
+      if (!this.fireNext()) {
+        await new Promise((resolve) => setImmediate(resolve));
+        if (outcome !== undefined) return result();
+        throw new Error(
+          `ManualClock.drive: nothing left to run at ${this.now} ms and the promise is still pending`,
+        );
+      }
+    }
+    throw new Error(`ManualClock.drive: not settled after ${stepsMax} timer steps`);
+  }
+}

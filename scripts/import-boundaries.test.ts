@@ -25,6 +25,24 @@ const rules: Rule[] = [
   },
   { folder: 'server', allowed: ['server'], allowedPackages: /.*/ },
   { folder: 'checker', allowed: ['checker'], allowedPackages: /^(node:|@node-rs\/)/ },
+  // fast-check shrinks fault schedules in the simulator's property search.
+  {
+    folder: 'sim',
+    allowed: ['sim', 'server', 'workloads', 'nemesis'],
+    allowedPackages: /^(node:|fast-check$)/,
+  },
+  {
+    folder: 'workloads',
+    allowed: [
+      'workloads',
+      'checker',
+      'server/api',
+      'server/ports',
+      'server/assert.ts',
+      'server/config-error.ts',
+    ],
+    allowedPackages: /^(node:|@grpc\/)/,
+  },
 ];
 
 function sourceFiles(dir: string): string[] {

@@ -12,7 +12,11 @@ const tools: { command: string; args: string[]; install: string }[] = [
 export default function setup(): void {
   const missing = tools.filter(({ command, args }) => {
     try {
-      execFileSync(command, args, { stdio: 'ignore', env: { ...process.env, ETCDCTL_API: '3' }, timeout: 10_000 });
+      execFileSync(command, args, {
+        stdio: 'ignore',
+        env: { ...process.env, ETCDCTL_API: '3' },
+        timeout: 10_000,
+      });
       return false;
     } catch {
       return true;

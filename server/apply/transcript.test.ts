@@ -1,7 +1,7 @@
 // Transcript tests: each file in testdata/ is a list of cases, a command line, a line
 // "----", and the expected output up to a blank line. The commands drive a StateMachine
 // through the applier and the watch hub, so a transcript reads like an etcdctl session.
-// Run with REWRITE_TRANSCRIPTS=1 to rewrite the expected output after a deliberate change.
+// Run with UPDATE_TRANSCRIPTS=1 to rewrite the expected output after a deliberate change.
 
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -12,7 +12,7 @@ import type { ApplyOutcome, ApplyRequest } from './apply-request.js';
 import { StateMachine } from './state-machine.js';
 
 const directory = join(import.meta.dirname, 'testdata');
-const rewrite = process.env.REWRITE_TRANSCRIPTS === '1';
+const rewrite = process.env.UPDATE_TRANSCRIPTS === '1';
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
 

@@ -1,5 +1,5 @@
 // Transcript tests for the WAL (testdata/*.txt), in the style of etcd-io/raft's: each
-// block is a command, a `----` line and the expected output. WAL_TRANSCRIPT_REWRITE=1
+// block is a command, a `----` line and the expected output. UPDATE_TRANSCRIPTS=1
 // rewrites the expected output from what the code does now (review the diff!).
 //
 // Commands:
@@ -21,7 +21,7 @@ import { MemoryLogger, snapshot } from './test-support.js';
 import { WalPersistence } from './wal-persistence.js';
 import { listSegments } from './wal-reader.js';
 
-const rewrite = process.env.WAL_TRANSCRIPT_REWRITE === '1';
+const rewrite = process.env.UPDATE_TRANSCRIPTS === '1';
 const testdata = fileURLToPath(new URL('./testdata/', import.meta.url));
 
 interface Block {

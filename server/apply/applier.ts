@@ -203,9 +203,13 @@ export class Applier {
     }
   }
 
-  /** Nested responses carry the same header as the whole txn's. */
+  /**
+   * The txn carries the full header; as in etcd, each nested response's header holds the
+   * revision only (cluster id, member id and term are 0, so they stay off the wire).
+   */
   private withHeaders(body: TxnBody, header: ResponseHeader): TxnResponse {
-    const responses = body.responses.map((op) => this.withHeader(op, header));
+    const inner: ResponseHeader = { clusterId: 0, memberId: 0, revision: header.revision, raftTerm: 0 };
+    const responses = body.responses.map((op) => this.withHeader(op, inner));
     return { header, succeeded: body.succeeded, responses };
   }
 

@@ -226,7 +226,7 @@ export class EtcdNode implements EtcdService {
   async memberList(request: api.MemberListRequest): Promise<api.MemberListResponse> {
     if (request.linearizable) await this.linearizableBarrier();
     else this.requireRunning();
-    return { header: this.header(), members: this.members.list() };
+    return { header: this.clusterHeader(), members: this.members.list() };
   }
 
   async memberAdd(request: api.MemberAddRequest): Promise<api.MemberAddResponse> {
@@ -247,7 +247,7 @@ export class EtcdNode implements EtcdService {
       nodeId: id,
       context: encodeMember(member, requestId),
     }));
-    return { header: this.header(), member, members: this.members.list() };
+    return { header: this.clusterHeader(), member, members: this.members.list() };
   }
 
   async memberRemove(request: api.MemberRemoveRequest): Promise<api.MemberChangeResponse> {
@@ -258,7 +258,7 @@ export class EtcdNode implements EtcdService {
       nodeId: request.id,
       context: encodeMember(this.members.get(request.id)!, requestId),
     }));
-    return { header: this.header(), members: this.members.list() };
+    return { header: this.clusterHeader(), members: this.members.list() };
   }
 
   async memberUpdate(request: api.MemberUpdateRequest): Promise<api.MemberChangeResponse> {
@@ -270,7 +270,7 @@ export class EtcdNode implements EtcdService {
       nodeId: request.id,
       context: encodeMember({ ...known, peerUrls: request.peerUrls }, requestId),
     }));
-    return { header: this.header(), members: this.members.list() };
+    return { header: this.clusterHeader(), members: this.members.list() };
   }
 
   async memberPromote(request: api.MemberPromoteRequest): Promise<api.MemberChangeResponse> {
@@ -283,7 +283,7 @@ export class EtcdNode implements EtcdService {
       nodeId: request.id,
       context: encodeMember({ ...known, isLearner: false }, requestId),
     }));
-    return { header: this.header(), members: this.members.list() };
+    return { header: this.clusterHeader(), members: this.members.list() };
   }
 
   // ---- Maintenance ----
@@ -356,6 +356,11 @@ export class EtcdNode implements EtcdService {
 
   private header(): api.ResponseHeader {
     return this.state.applier.header(this.loop.status().term);
+  }
+
+  /** Cluster responses carry no revision in etcd (membership is not in the key space). */
+  private clusterHeader(): api.ResponseHeader {
+    return { ...this.header(), revision: 0 };
   }
 
   private requireRunning(): void {

@@ -2,15 +2,20 @@
 // types.ts. Shape and range problems (wrong types, unknown enum values, int64 beyond
 // 2^53) are rejected here; etcd's own request rules live in request-validation.ts.
 
+import {
+  alarmActions,
+  alarmTypes,
+  compareResults,
+  compareTargets,
+  sortOrders,
+  sortTargets,
+  watchFilters,
+} from '../codec/etcd-enums.js';
 import { EtcdError } from './errors.js';
 import type {
-  AlarmAction,
   AlarmRequest,
-  AlarmType,
   Compare,
   CompareOperand,
-  CompareResult,
-  CompareTarget,
   DeleteRangeRequest,
   LockRequest,
   MemberAddRequest,
@@ -18,11 +23,8 @@ import type {
   PutRequest,
   RangeRequest,
   RequestOp,
-  SortOrder,
-  SortTarget,
   TxnRequest,
   WatchCreateRequest,
-  WatchFilter,
   WatchRequest,
 } from './types.js';
 import {
@@ -39,14 +41,6 @@ import {
 
 /** How deep txns may nest inside txns; deeper is refused before any recursion happens. */
 export const txnNestingMax = 16;
-
-const sortOrders: readonly SortOrder[] = ['NONE', 'ASCEND', 'DESCEND'];
-const sortTargets: readonly SortTarget[] = ['KEY', 'VERSION', 'CREATE', 'MOD', 'VALUE'];
-const compareResults: readonly CompareResult[] = ['EQUAL', 'GREATER', 'LESS', 'NOT_EQUAL'];
-const compareTargets: readonly CompareTarget[] = ['VERSION', 'CREATE', 'MOD', 'VALUE', 'LEASE'];
-const watchFilters: readonly WatchFilter[] = ['NOPUT', 'NODELETE'];
-const alarmActions: readonly AlarmAction[] = ['GET', 'ACTIVATE', 'DEACTIVATE'];
-const alarmTypes: readonly AlarmType[] = ['NONE', 'NOSPACE', 'CORRUPT'];
 
 export function decodeRangeRequest(wire: WireObject, path = 'RangeRequest'): RangeRequest {
   return {

@@ -13,12 +13,12 @@ import type {
   PutRequest,
   RangeRequest,
   RequestOp,
-  SortOrder,
-  SortTarget,
   TxnRequest,
 } from '../api/types.js';
 import {
   CodecError,
+  compareResults,
+  compareTargets,
   decodeWith,
   fieldTag,
   newWriter,
@@ -26,6 +26,8 @@ import {
   readBytes,
   readFields,
   readInt,
+  sortOrders,
+  sortTargets,
   WIRE_VARINT,
   type Writer,
   writeBool,
@@ -38,10 +40,6 @@ import type { ApplyRequest, RaftRequest } from './apply-request.js';
 /** Nested txns deeper than this are refused (etcd's API bounds them by the op budget). */
 export const txnNestingMax = 64;
 
-const sortOrders: readonly SortOrder[] = ['NONE', 'ASCEND', 'DESCEND'];
-const sortTargets: readonly SortTarget[] = ['KEY', 'VERSION', 'CREATE', 'MOD', 'VALUE'];
-const compareResults: readonly CompareResult[] = ['EQUAL', 'GREATER', 'LESS', 'NOT_EQUAL'];
-const compareTargets: readonly CompareTarget[] = ['VERSION', 'CREATE', 'MOD', 'VALUE', 'LEASE'];
 const requestFields = {
   range: 3,
   put: 4,

@@ -113,9 +113,21 @@ export function subMessageEnd(reader: Reader): number {
 }
 
 /**
+ * Reads the fields of one message up to `end`, handing each tag (field number and wire
+ * type) to `onTag`; a tag it returns false for is skipped as an unknown field.
+ */
+export function readTags(reader: Reader, end: number, onTag: (tag: number) => boolean): void {
+  while (reader.pos < end) {
+    const tag = reader.uint32();
+    if (!onTag(tag)) skipField(reader, tag);
+  }
+}
+
+/**
  * Reads the fields of one message up to `length` bytes (the rest of the input when
  * omitted), calling `onField` with each field number; it returns false for a field it
- * does not know, which is then skipped.
+ * does not know, which is then skipped. Unlike `readTags` it also refuses a last field
+ * that runs past the message's end.
  */
 export function readFields(
   reader: Reader,
@@ -123,10 +135,7 @@ export function readFields(
   onField: (field: number, wire: number) => boolean,
 ): void {
   const end = length === undefined ? reader.len : reader.pos + length;
-  while (reader.pos < end) {
-    const tag = reader.uint32();
-    if (!onField(tag >>> 3, tag & 7)) reader.skipType(tag & 7);
-  }
+  readTags(reader, end, (tag) => onField(tag >>> 3, tag & 7));
   if (reader.pos !== end) throw new CodecError('message overruns its length');
 }
 

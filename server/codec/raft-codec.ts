@@ -15,8 +15,8 @@ import {
   newWriter,
   type Reader,
   readBytes,
+  readTags,
   readUint,
-  skipField,
   subMessageEnd,
   WIRE_BYTES,
   WIRE_VARINT,
@@ -43,28 +43,27 @@ export function decodeEntry(bytes: Uint8Array): Entry {
     let term = 0;
     let index = 0;
     let data: Uint8Array = new Uint8Array(0);
-    while (reader.pos < reader.len) {
-      const tag = reader.uint32();
+    readTags(reader, reader.len, (tag) => {
       switch (tag) {
         case fieldTag(1, WIRE_VARINT): {
           const number = reader.uint32();
           if (number !== 0 && number !== 1) throw new CodecError(`Entry.Type ${number} is unknown`);
           type = number === 0 ? 'normal' : 'confChange';
-          break;
+          return true;
         }
         case fieldTag(2, WIRE_VARINT):
           term = readUint(reader, 'Entry.Term');
-          break;
+          return true;
         case fieldTag(3, WIRE_VARINT):
           index = readUint(reader, 'Entry.Index');
-          break;
+          return true;
         case fieldTag(4, WIRE_BYTES):
           data = readBytes(reader);
-          break;
+          return true;
         default:
-          skipField(reader, tag);
+          return false;
       }
-    }
+    });
     return { term, index, type, data };
   });
 }
@@ -85,13 +84,13 @@ export function decodeHardState(bytes: Uint8Array): HardState {
     let term = 0;
     let vote = 0;
     let commit = 0;
-    while (reader.pos < reader.len) {
-      const tag = reader.uint32();
+    readTags(reader, reader.len, (tag) => {
       if (tag === fieldTag(1, WIRE_VARINT)) term = readUint(reader, 'HardState.term');
       else if (tag === fieldTag(2, WIRE_VARINT)) vote = readUint(reader, 'HardState.vote');
       else if (tag === fieldTag(3, WIRE_VARINT)) commit = readUint(reader, 'HardState.commit');
-      else skipField(reader, tag);
-    }
+      else return false;
+      return true;
+    });
     return { term, vote, commit };
   });
 }
@@ -105,12 +104,12 @@ export function writeConfState(writer: Writer, confState: ConfState): Writer {
 export function readConfState(reader: Reader, end: number): ConfState {
   const voters: number[] = [];
   const learners: number[] = [];
-  while (reader.pos < end) {
-    const tag = reader.uint32();
+  readTags(reader, end, (tag) => {
     if (tag === fieldTag(1, WIRE_VARINT)) voters.push(readUint(reader, 'ConfState.voters'));
     else if (tag === fieldTag(2, WIRE_VARINT)) learners.push(readUint(reader, 'ConfState.learners'));
-    else skipField(reader, tag);
-  }
+    else return false;
+    return true;
+  });
   return { voters, learners };
 }
 
@@ -125,13 +124,13 @@ function readSnapshotMetadata(reader: Reader, end: number): SnapshotMetadata {
   let confState: ConfState = { voters: [], learners: [] };
   let index = 0;
   let term = 0;
-  while (reader.pos < end) {
-    const tag = reader.uint32();
+  readTags(reader, end, (tag) => {
     if (tag === fieldTag(1, WIRE_BYTES)) confState = readConfState(reader, subMessageEnd(reader));
     else if (tag === fieldTag(2, WIRE_VARINT)) index = readUint(reader, 'SnapshotMetadata.index');
     else if (tag === fieldTag(3, WIRE_VARINT)) term = readUint(reader, 'SnapshotMetadata.term');
-    else skipField(reader, tag);
-  }
+    else return false;
+    return true;
+  });
   return { index, term, confState };
 }
 
@@ -146,13 +145,13 @@ export function decodeSnapshot(bytes: Uint8Array): Snapshot {
   return decodeWith(bytes, 'Snapshot', (reader) => {
     let data: Uint8Array = new Uint8Array(0);
     let metadata: SnapshotMetadata = { index: 0, term: 0, confState: { voters: [], learners: [] } };
-    while (reader.pos < reader.len) {
-      const tag = reader.uint32();
+    readTags(reader, reader.len, (tag) => {
       if (tag === fieldTag(1, WIRE_BYTES)) data = readBytes(reader);
       else if (tag === fieldTag(2, WIRE_BYTES))
         metadata = readSnapshotMetadata(reader, subMessageEnd(reader));
-      else skipField(reader, tag);
-    }
+      else return false;
+      return true;
+    });
     return { data, metadata };
   });
 }

@@ -10,7 +10,7 @@ import {
   encodeSnapshot,
   fieldTag,
   newWriter,
-  skipField,
+  readTags,
   WIRE_BYTES,
   WIRE_VARINT,
 } from '../codec/index.js';
@@ -34,12 +34,12 @@ export function decodeSnapshotFile(bytes: Uint8Array): DecodedSnapshotFile {
     const { crc, data } = decodeWith(bytes, 'snapshot file', (reader) => {
       let crc: number | undefined;
       let data: Uint8Array | undefined;
-      while (reader.pos < reader.len) {
-        const tag = reader.uint32();
+      readTags(reader, reader.len, (tag) => {
         if (tag === fieldTag(1, WIRE_VARINT)) crc = reader.uint32() >>> 0;
         else if (tag === fieldTag(2, WIRE_BYTES)) data = reader.bytes();
-        else skipField(reader, tag);
-      }
+        else return false;
+        return true;
+      });
       return { crc, data };
     });
     if (crc === undefined || data === undefined)

@@ -12,8 +12,8 @@ import {
   fieldTag,
   newWriter,
   readBytes,
+  readTags,
   readUint,
-  skipField,
   WIRE_BYTES,
   WIRE_VARINT,
   writeEntry,
@@ -77,52 +77,51 @@ export function decodeMessage(bytes: Uint8Array): Message {
     let reject = false;
     let rejectHint = 0;
     let context: Uint8Array | undefined;
-    while (reader.pos < reader.len) {
-      const tag = reader.uint32();
+    readTags(reader, reader.len, (tag) => {
       switch (tag) {
         case fieldTag(1, WIRE_VARINT): {
           const number = reader.uint32();
           type = typesByNumber.get(number);
           if (type === undefined) throw new CodecError(`Message.type ${number} is unknown`);
-          break;
+          return true;
         }
         case fieldTag(2, WIRE_VARINT):
           to = readUint(reader, 'Message.to');
-          break;
+          return true;
         case fieldTag(3, WIRE_VARINT):
           from = readUint(reader, 'Message.from');
-          break;
+          return true;
         case fieldTag(4, WIRE_VARINT):
           term = readUint(reader, 'Message.term');
-          break;
+          return true;
         case fieldTag(5, WIRE_VARINT):
           logTerm = readUint(reader, 'Message.logTerm');
-          break;
+          return true;
         case fieldTag(6, WIRE_VARINT):
           index = readUint(reader, 'Message.index');
-          break;
+          return true;
         case fieldTag(7, WIRE_BYTES):
           entries.push(decodeEntry(reader.bytes()));
-          break;
+          return true;
         case fieldTag(8, WIRE_VARINT):
           commit = readUint(reader, 'Message.commit');
-          break;
+          return true;
         case fieldTag(9, WIRE_BYTES):
           snapshot = decodeSnapshot(reader.bytes());
-          break;
+          return true;
         case fieldTag(10, WIRE_VARINT):
           reject = reader.bool();
-          break;
+          return true;
         case fieldTag(11, WIRE_VARINT):
           rejectHint = readUint(reader, 'Message.rejectHint');
-          break;
+          return true;
         case fieldTag(12, WIRE_BYTES):
           context = readBytes(reader);
-          break;
+          return true;
         default:
-          skipField(reader, tag);
+          return false;
       }
-    }
+    });
     if (type === undefined) throw new CodecError('Message.type is missing');
     const message: Message = { type, to, from, term, logTerm, index, entries, commit, reject, rejectHint };
     return { ...message, ...(snapshot ? { snapshot } : {}), ...(context ? { context } : {}) };

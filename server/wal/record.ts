@@ -26,8 +26,8 @@ import {
   fieldTag,
   newWriter,
   readConfState,
+  readTags,
   readUint,
-  skipField,
   subMessageEnd,
   WIRE_BYTES,
   WIRE_VARINT,
@@ -120,12 +120,12 @@ export function decodeRecordData(typeNumber: number, data: Uint8Array): WalRecor
       return decodeWith(data, 'Metadata', (reader) => {
         let nodeId = 0;
         let clusterId = 0;
-        while (reader.pos < reader.len) {
-          const tag = reader.uint32();
+        readTags(reader, reader.len, (tag) => {
           if (tag === fieldTag(1, WIRE_VARINT)) nodeId = readUint(reader, 'Metadata.NodeID');
           else if (tag === fieldTag(2, WIRE_VARINT)) clusterId = readUint(reader, 'Metadata.ClusterID');
-          else skipField(reader, tag);
-        }
+          else return false;
+          return true;
+        });
         return { type: 'metadata', metadata: { nodeId, clusterId } };
       });
     case RecordType.entries:
@@ -145,11 +145,11 @@ export function decodeRecordData(typeNumber: number, data: Uint8Array): WalRecor
 function decodeEntries(data: Uint8Array): Entry[] {
   return decodeWith(data, 'Entries', (reader) => {
     const entries: Entry[] = [];
-    while (reader.pos < reader.len) {
-      const tag = reader.uint32();
+    readTags(reader, reader.len, (tag) => {
       if (tag === fieldTag(1, WIRE_BYTES)) entries.push(decodeEntry(reader.bytes()));
-      else skipField(reader, tag);
-    }
+      else return false;
+      return true;
+    });
     return entries;
   });
 }
@@ -160,14 +160,14 @@ function decodeSnapshotMarker(data: Uint8Array): SnapshotMarker {
     let term = 0;
     let confState: ConfState = { voters: [], learners: [] };
     let logReset = false;
-    while (reader.pos < reader.len) {
-      const tag = reader.uint32();
+    readTags(reader, reader.len, (tag) => {
       if (tag === fieldTag(1, WIRE_VARINT)) index = readUint(reader, 'Snapshot.index');
       else if (tag === fieldTag(2, WIRE_VARINT)) term = readUint(reader, 'Snapshot.term');
       else if (tag === fieldTag(3, WIRE_BYTES)) confState = readConfState(reader, subMessageEnd(reader));
       else if (tag === fieldTag(4, WIRE_VARINT)) logReset = reader.bool();
-      else skipField(reader, tag);
-    }
+      else return false;
+      return true;
+    });
     return { index, term, confState, logReset };
   });
 }

@@ -11,17 +11,15 @@ import type { EtcdService, LockOptions, WatchStream, WatchStreamHandlers } from 
 import { frameSnapshot } from '../api/snapshot-framing.js';
 import type * as api from '../api/types.js';
 import type { ApplyOutcome, ApplyRequest, ApplyResponse } from '../apply/apply-request.js';
-import { encodeRaftRequest } from '../apply/request-codec.js';
 import { StateMachine } from '../apply/state-machine.js';
 import { hashKv } from '../mvcc/hash-kv.js';
 import type { TimerHandle } from '../ports/clock.js';
 import type { RaftStatus } from '../raft/raw-node.js';
-import type { ConfChange, Entry, ReadState, SoftState } from '../raft/types.js';
+import type { ConfChange, Entry, SoftState } from '../raft/types.js';
 import {
   type ClusterRequest,
   decodeClusterRequest,
   decodeMember,
-  encodeClusterRequest,
   encodeMember,
   isClusterRequest,
 } from './cluster-requests.js';
@@ -30,8 +28,8 @@ import { memberIdOf } from './member-id.js';
 import { decodeNodeSnapshot, encodeNodeSnapshot, Members } from './members.js';
 import { type EtcdNodeOptions, type ResolvedNodeOptions, resolveNodeOptions } from './node-options.js';
 import { RaftLoop } from './raft-loop.js';
+import { RaftRequests } from './raft-requests.js';
 import { RequestIds } from './request-ids.js';
-import { Waiters } from './waiters.js';
 import { NodeWatchStream } from './watch-stream.js';
 
 /** The response type of each request type. */
@@ -44,15 +42,9 @@ export class EtcdNode implements EtcdService {
   readonly options: ResolvedNodeOptions;
   private readonly state: StateMachine;
   private readonly loop: RaftLoop;
-  private readonly ids: RequestIds;
-  private readonly proposals: Waiters<ApplyOutcome>;
-  private readonly reads: Waiters<void>;
-  /** ReadIndex answers waiting for the applied index to reach them. */
-  private readonly confirmedReads: { id: number; index: number }[] = [];
+  private readonly requests: RaftRequests;
   private readonly watchStreams = new Set<NodeWatchStream>();
   private readonly members: Members;
-  /** Membership changes and cluster requests waiting to be applied. */
-  private readonly clusterWaits: Waiters<number>;
   private published = false;
   private leaderId = 0;
   private isLeader = false;
@@ -64,10 +56,6 @@ export class EtcdNode implements EtcdService {
     const { clock, memberId, clusterId } = this.options;
     this.members = new Members(this.options.members);
     this.state = new StateMachine({ clusterId, memberId });
-    this.ids = new RequestIds(memberId, this.options.random);
-    this.proposals = new Waiters(clock, this.options.requestTimeoutMs, this.options.pendingRequestsMax);
-    this.reads = new Waiters(clock, this.options.requestTimeoutMs, this.options.pendingRequestsMax);
-    this.clusterWaits = new Waiters(clock, this.options.requestTimeoutMs, this.options.pendingRequestsMax);
     this.loop = new RaftLoop(
       {
         id: memberId,
@@ -92,10 +80,17 @@ export class EtcdNode implements EtcdService {
         applyConfChange: (change) => this.applyConfChange(change),
         restoreSnapshot: (data) => this.restoreSnapshot(data),
         takeSnapshot: () => encodeNodeSnapshot(this.members, this.state.snapshot()),
-        onReadStates: (states) => this.onReadStates(states),
+        onApplied: (appliedIndex) => this.requests.onApplied(appliedIndex),
+        onReadStates: (states) => this.requests.onReadStates(states),
         onSoftState: (soft) => this.onSoftState(soft),
       },
     );
+    this.requests = new RaftRequests(this.loop, new RequestIds(memberId, this.options.random), {
+      clock,
+      requestTimeoutMs: this.options.requestTimeoutMs,
+      pendingRequestsMax: this.options.pendingRequestsMax,
+      hasLeader: () => this.leaderId !== 0,
+    });
   }
 
   start(): void {
@@ -110,9 +105,7 @@ export class EtcdNode implements EtcdService {
     this.stopped = true;
     this.loop.stop();
     this.leaseTimer?.cancel();
-    this.proposals.rejectAll(EtcdError.of('stopped'));
-    this.clusterWaits.rejectAll(EtcdError.of('stopped'));
-    this.reads.rejectAll(EtcdError.of('stopped'));
+    this.requests.rejectAll(EtcdError.of('stopped'));
     for (const stream of this.watchStreams) stream.end();
     this.options.persistence.close();
   }
@@ -179,7 +172,7 @@ export class EtcdNode implements EtcdService {
     }
     // Expiry is decided by the leader's clock. etcd forwards a follower's keep-alive to
     // the leader over HTTP; etcd-ts sends it through Raft and the leader renews on apply.
-    const ttlSeconds = await this.proposeCluster((requestId) => ({
+    const ttlSeconds = await this.requests.proposeCluster((requestId) => ({
       type: 'leaseRenew',
       requestId,
       leaseId: request.id,
@@ -242,7 +235,7 @@ export class EtcdNode implements EtcdService {
       clientUrls: [],
       isLearner: request.isLearner ?? false,
     };
-    await this.proposeMembership((requestId) => ({
+    await this.requests.proposeConfChange((requestId) => ({
       type: member.isLearner ? 'addLearner' : 'addVoter',
       nodeId: id,
       context: encodeMember(member, requestId),
@@ -253,7 +246,7 @@ export class EtcdNode implements EtcdService {
   async memberRemove(request: api.MemberRemoveRequest): Promise<api.MemberChangeResponse> {
     this.requireRunning();
     if (!this.members.get(request.id)) throw EtcdError.of('memberNotFound');
-    await this.proposeMembership((requestId) => ({
+    await this.requests.proposeConfChange((requestId) => ({
       type: 'removeNode',
       nodeId: request.id,
       context: encodeMember(this.members.get(request.id)!, requestId),
@@ -265,7 +258,7 @@ export class EtcdNode implements EtcdService {
     this.requireRunning();
     const known = this.members.get(request.id);
     if (!known) throw EtcdError.of('memberNotFound');
-    await this.proposeMembership((requestId) => ({
+    await this.requests.proposeConfChange((requestId) => ({
       type: known.isLearner ? 'addLearner' : 'addVoter',
       nodeId: request.id,
       context: encodeMember({ ...known, peerUrls: request.peerUrls }, requestId),
@@ -278,7 +271,7 @@ export class EtcdNode implements EtcdService {
     const known = this.members.get(request.id);
     if (!known) throw EtcdError.of('memberNotFound');
     if (!known.isLearner) throw EtcdError.of('memberNotLearner');
-    await this.proposeMembership((requestId) => ({
+    await this.requests.proposeConfChange((requestId) => ({
       type: 'addVoter',
       nodeId: request.id,
       context: encodeMember({ ...known, isLearner: false }, requestId),
@@ -372,14 +365,7 @@ export class EtcdNode implements EtcdService {
     type: T,
   ): Promise<ResponseOf[T]> {
     this.requireRunning();
-    if (this.leaderId === 0) throw EtcdError.of('noLeader');
-    const id = this.ids.next();
-    const outcome = this.proposals.wait(id);
-    const result = this.loop.propose(encodeRaftRequest({ id, request }));
-    if (result.type === 'dropped') {
-      this.proposals.reject(id, EtcdError.of('noLeader'));
-    }
-    return unwrap(await outcome, type);
+    return unwrap(await this.requests.propose(request), type);
   }
 
   private local<T extends ApplyResponse['type']>(request: ApplyRequest, type: T): ResponseOf[T] {
@@ -391,29 +377,11 @@ export class EtcdNode implements EtcdService {
     return unwrap(outcome, type);
   }
 
-  private async proposeMembership(change: (requestId: number) => ConfChange): Promise<void> {
-    if (this.leaderId === 0) throw EtcdError.of('noLeader');
-    const requestId = this.ids.next();
-    const applied = this.clusterWaits.wait(requestId);
-    const result = this.loop.proposeConfChange(change(requestId));
-    if (result.type === 'dropped') this.clusterWaits.reject(requestId, EtcdError.of('noLeader'));
-    await applied;
-  }
-
-  private async proposeCluster(request: (requestId: number) => ClusterRequest): Promise<number> {
-    if (this.leaderId === 0) throw EtcdError.of('noLeader');
-    const requestId = this.ids.next();
-    const applied = this.clusterWaits.wait(requestId);
-    const result = this.loop.propose(encodeClusterRequest(request(requestId)));
-    if (result.type === 'dropped') this.clusterWaits.reject(requestId, EtcdError.of('noLeader'));
-    return applied;
-  }
-
   private applyConfChange(change: ConfChange): void {
     const carried = decodeMember(change.context);
     this.members.applyConfChange(change, carried?.member);
     this.options.onMembersChanged?.(this.members.list());
-    if (carried) this.clusterWaits.resolve(carried.requestId, 0);
+    if (carried) this.requests.settleCluster(carried.requestId, 0);
   }
 
   private applyClusterRequest(request: ClusterRequest): void {
@@ -421,7 +389,7 @@ export class EtcdNode implements EtcdService {
       case 'publish':
         this.members.publish(request.member);
         this.options.onMembersChanged?.(this.members.list());
-        this.clusterWaits.resolve(request.requestId, 0);
+        this.requests.settleCluster(request.requestId, 0);
         return;
       case 'leaseRenew': {
         // Every member applies it; only the leader's clock renews, and each member answers
@@ -429,7 +397,7 @@ export class EtcdNode implements EtcdService {
         const ttlSeconds = this.isLeader
           ? this.renewLocally(request.leaseId)
           : (this.state.lessor.lookup(request.leaseId)?.ttlSeconds ?? 0);
-        this.clusterWaits.resolve(request.requestId, ttlSeconds);
+        this.requests.settleCluster(request.requestId, ttlSeconds);
         return;
       }
     }
@@ -452,24 +420,22 @@ export class EtcdNode implements EtcdService {
       return;
     }
     this.published = true;
-    this.proposeCluster((requestId) => ({
-      type: 'publish',
-      requestId,
-      member: { ...known, ...self, isLearner: known.isLearner },
-    })).catch(() => {
-      // Not applied in time (no quorum yet): try again on the next leader change or check.
-      this.published = false;
-    });
+    this.requests
+      .proposeCluster((requestId) => ({
+        type: 'publish',
+        requestId,
+        member: { ...known, ...self, isLearner: known.isLearner },
+      }))
+      .catch(() => {
+        // Not applied in time (no quorum yet): try again on the next leader change or check.
+        this.published = false;
+      });
   }
 
   /** Waits until this node has applied everything committed when the call began. */
   private async linearizableBarrier(): Promise<void> {
     this.requireRunning();
-    if (this.leaderId === 0) throw EtcdError.of('noLeader');
-    const id = this.ids.next();
-    const done = this.reads.wait(id);
-    this.loop.readIndex(encodeId(id));
-    await done;
+    await this.requests.readBarrier();
   }
 
   private applyEntry(entry: Entry): void {
@@ -481,28 +447,7 @@ export class EtcdNode implements EtcdService {
       raftTerm: entry.term,
       nowMs: this.options.clock.nowMs(),
     });
-    if (outcome.type === 'ok') this.proposals.resolve(id, outcome);
-    else this.proposals.reject(id, outcome.error);
-    this.releaseConfirmedReads();
-  }
-
-  private onReadStates(states: readonly ReadState[]): void {
-    for (const state of states) {
-      const id = decodeId(state.requestContext);
-      if (id !== undefined && this.reads.has(id)) this.confirmedReads.push({ id, index: state.index });
-    }
-    this.releaseConfirmedReads();
-  }
-
-  private releaseConfirmedReads(): void {
-    if (this.confirmedReads.length === 0) return;
-    const applied = this.loop.applied;
-    let kept = 0;
-    for (const read of this.confirmedReads) {
-      if (read.index <= applied) this.reads.resolve(read.id, undefined);
-      else this.confirmedReads[kept++] = read;
-    }
-    this.confirmedReads.length = kept;
+    this.requests.settleProposal(id, outcome);
   }
 
   private onSoftState(soft: SoftState): void {
@@ -539,17 +484,6 @@ function unwrap<T extends ApplyResponse['type']>(outcome: ApplyOutcome, type: T)
     throw EtcdError.invalidRequest(`expected a ${type} response, got ${outcome.response.type}`);
   }
   return outcome.response.response as ResponseOf[T];
-}
-
-function encodeId(id: number): Uint8Array {
-  const bytes = new Uint8Array(8);
-  new DataView(bytes.buffer).setBigUint64(0, BigInt(id));
-  return bytes;
-}
-
-function decodeId(bytes: Uint8Array): number | undefined {
-  if (bytes.length !== 8) return undefined;
-  return Number(new DataView(bytes.buffer, bytes.byteOffset, 8).getBigUint64(0));
 }
 
 function hex(id: number): string {

@@ -47,6 +47,8 @@ export interface RaftLoopHandlers {
   restoreSnapshot(data: Uint8Array): void;
   /** The state machine's state now, for a snapshot at the applied index. */
   takeSnapshot(): Uint8Array;
+  /** The applied index moved (after a Ready's entries or a snapshot were applied). */
+  onApplied(appliedIndex: number): void;
   onReadStates(states: readonly ReadState[]): void;
   onSoftState(state: SoftState): void;
 }
@@ -181,6 +183,8 @@ export class RaftLoop {
     this.options.transport.send(ready.messages);
     // 3. Apply.
     for (const entry of ready.committedEntries) this.apply(entry);
+    if (ready.committedEntries.length > 0 || ready.snapshot !== undefined)
+      this.handlers.onApplied(this.appliedIndex);
     if (ready.readStates.length > 0) this.handlers.onReadStates(ready.readStates);
     // 4. Acknowledge.
     this.raft.advance(ready);

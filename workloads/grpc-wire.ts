@@ -34,10 +34,19 @@ const object = (value: unknown): Wire => (value !== null && typeof value === 'ob
 
 // Requests.
 
+/**
+ * etcd reads a range_end that is present but empty as "every key from `key` on" (its
+ * decoder keeps an empty, non-nil slice), not as "just `key`": send the field only when
+ * the caller gave a range end.
+ */
+function rangeEndField(rangeEnd: Uint8Array | undefined): { range_end?: Uint8Array } {
+  return rangeEnd !== undefined && rangeEnd.length > 0 ? { range_end: rangeEnd } : {};
+}
+
 export function encodeRange(request: RangeRequest): Wire {
   return {
     key: request.key,
-    range_end: request.rangeEnd ?? new Uint8Array(),
+    ...rangeEndField(request.rangeEnd),
     limit: request.limit ?? 0,
     revision: request.revision ?? 0,
     sort_order: request.sortOrder ?? 'NONE',
@@ -66,7 +75,7 @@ export function encodePut(request: PutRequest): Wire {
 export function encodeDeleteRange(request: DeleteRangeRequest): Wire {
   return {
     key: request.key,
-    range_end: request.rangeEnd ?? new Uint8Array(),
+    ...rangeEndField(request.rangeEnd),
     prev_kv: request.prevKv ?? false,
   };
 }
@@ -76,7 +85,7 @@ function encodeCompare(compare: Compare): Wire {
     result: compare.result,
     target: compare.target,
     key: compare.key,
-    range_end: compare.rangeEnd ?? new Uint8Array(),
+    ...rangeEndField(compare.rangeEnd),
   };
   switch (compare.target) {
     case 'VERSION':
@@ -120,7 +129,7 @@ export function encodeWatchRequest(request: WatchRequest): Wire {
   return {
     create_request: {
       key: create.key,
-      range_end: create.rangeEnd ?? new Uint8Array(),
+      ...rangeEndField(create.rangeEnd),
       start_revision: create.startRevision ?? 0,
       progress_notify: create.progressNotify ?? false,
       filters: create.filters ?? [],

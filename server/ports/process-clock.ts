@@ -15,6 +15,13 @@ export class ProcessClock implements Clock {
 
   setTimer(delayMs: number, callback: () => void): TimerHandle {
     assert(Number.isFinite(delayMs) && delayMs >= 0, () => `setTimer: bad delay ${delayMs}`);
+    if (delayMs === 0) {
+      // "As soon as this turn's I/O is handled": setTimeout(0) would wait at least 1 ms,
+      // which a node pays several times per write (propose, persist, reply, commit).
+      const immediate = setImmediate(callback);
+      immediate.unref?.();
+      return { cancel: () => clearImmediate(immediate) };
+    }
     const timer = setTimeout(callback, delayMs);
     timer.unref?.();
     return { cancel: () => clearTimeout(timer) };

@@ -1,0 +1,36 @@
+// A Transport for one etcd-ts member inside the simulator: what the member sends goes
+// into the shared SimNetwork (which delays, loses, duplicates, reorders or blocks it per
+// link), and what the network delivers to this member reaches the member's handler as
+// an event on the one EventQueue. The cluster decides whether a delivery is held (the
+// member is paused) or dropped (the member is down); the transport only forwards.
+
+import type { Transport } from '../server/ports/transport.js';
+import type { Message } from '../server/raft/types.js';
+import type { SimNetwork } from './network.js';
+
+export class SimTransport implements Transport {
+  private handler: ((message: Message) => void) | undefined;
+  private closed = false;
+
+  constructor(private readonly network: SimNetwork) {}
+
+  send(messages: readonly Message[]): void {
+    if (this.closed) return;
+    for (const message of messages) this.network.send(message);
+  }
+
+  onReceive(handler: (message: Message) => void): void {
+    this.handler = handler;
+  }
+
+  /** Called by the cluster when the network delivers a message addressed to this member. */
+  receive(message: Message): void {
+    if (this.closed) return;
+    this.handler?.(message);
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    this.handler = undefined;
+  }
+}

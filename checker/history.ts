@@ -1,0 +1,116 @@
+// The history vocabulary shared by workloads, checkers and reports (DESIGN.md
+// "Histories and results"): one event per line, Jepsen's invoke/ok/fail/info, and the
+// operations the checkers search over, made by pairing each invoke with its completion.
+
+export type EventType = 'invoke' | 'ok' | 'fail' | 'info';
+
+/** A client process number, or "nemesis" for fault events. */
+export type Process = number | 'nemesis';
+
+export interface HistoryEvent {
+  index: number;
+  /** Client-observed time in any monotonic unit (ms or ns); only its order matters here. */
+  time: number;
+  process: Process;
+  type: EventType;
+  f: string;
+  key?: string;
+  value?: unknown;
+}
+
+export type History = HistoryEvent[];
+
+/**
+ * One client operation: an invoke paired with its `ok` or `info` completion. `fail`
+ * operations did not happen and never become operations. A crashed (`info`) operation
+ * may take effect at any time after its invoke, or never: its return is at +infinity
+ * and its output is unknown.
+ */
+export interface Operation {
+  id: number;
+  process: number;
+  f: string;
+  key: string | undefined;
+  /** The invoke's value: what the client asked for. */
+  input: unknown;
+  /** The completion's value; undefined when `crashed`. */
+  output: unknown;
+  crashed: boolean;
+  /** Positions in the history (event indexes); a crashed op returns at Infinity. */
+  callIndex: number;
+  returnIndex: number;
+  callTime: number;
+  returnTime: number;
+}
+
+/** Three-valued verdict, as in Jepsen and Porcupine. */
+export type Verdict = true | false | 'unknown';
+
+/** Thrown for histories that are not well formed (a second invoke on a busy process). */
+export class HistoryError extends Error {
+  constructor(
+    message: string,
+    readonly eventIndex: number,
+    readonly field: string,
+  ) {
+    super(message);
+    this.name = 'HistoryError';
+  }
+}
+
+/**
+ * Pairs invokes with completions per process. Nemesis events and `fail` operations are
+ * dropped; invokes left open at the end of the history are crashed (Jepsen treats a
+ * process that never completes as indeterminate).
+ */
+export function pairOperations(history: History): Operation[] {
+  const open = new Map<number, HistoryEvent>();
+  const operations: Operation[] = [];
+  const add = (invoke: HistoryEvent, completion: HistoryEvent | undefined): void => {
+    const crashed = completion === undefined || completion.type === 'info';
+    operations.push({
+      id: operations.length,
+      process: invoke.process as number,
+      f: invoke.f,
+      key: invoke.key,
+      input: invoke.value,
+      output: crashed ? undefined : completion.value,
+      crashed,
+      callIndex: invoke.index,
+      returnIndex: crashed ? Number.POSITIVE_INFINITY : completion.index,
+      callTime: invoke.time,
+      returnTime: crashed ? Number.POSITIVE_INFINITY : completion.time,
+    });
+  };
+  for (const event of history) {
+    if (event.process === 'nemesis') continue;
+    const pending = open.get(event.process);
+    if (event.type === 'invoke') {
+      if (pending !== undefined) {
+        throw new HistoryError(
+          `process ${event.process} invoked again at index ${event.index} while its invoke at index ${pending.index} was still open`,
+          event.index,
+          'type',
+        );
+      }
+      open.set(event.process, event);
+      continue;
+    }
+    if (pending === undefined) {
+      // Jepsen logs info completions without an invoke for some client errors; they changed nothing we know of.
+      if (event.type === 'info') continue;
+      throw new HistoryError(
+        `process ${event.process} completed (${event.type}) at index ${event.index} without an open invoke`,
+        event.index,
+        'type',
+      );
+    }
+    open.delete(event.process);
+    if (event.type === 'fail') continue;
+    add(pending, event);
+  }
+  for (const pending of open.values()) add(pending, undefined);
+  operations.sort((a, b) => a.callIndex - b.callIndex);
+  for (let i = 0; i < operations.length; i++) operations[i]!.id = i;
+  return operations;
+}

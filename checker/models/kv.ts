@@ -1,0 +1,91 @@
+// Multi-key key-value store with get/put/append/cas, checked one key at a time
+// (P-compositionality: keys are independent objects). Append concatenates strings,
+// as Porcupine's kv model does; appending to an absent key stores the appended value.
+import type { Operation } from '../history.js';
+import { type Model, type ModelOptions, partitionByKey, type StepResult, sameValue, show } from '../model.js';
+
+function append(state: unknown, suffix: unknown): unknown {
+  if (state === null || state === undefined) return suffix;
+  return String(state) + String(suffix);
+}
+
+/**
+ * Leaves out crashed puts and appends whose text appears in nothing anyone read (nor in a
+ * cas's expected value). Until the next put every state contains that text, so no read
+ * happened there, and after the next put the state is the same either way.
+ */
+function pruneUnseenKvWrites(operations: Operation[]): Operation[] {
+  const observed: string[] = [];
+  for (const operation of operations) {
+    if (
+      (operation.f === 'get' || operation.f === 'read') &&
+      !operation.crashed &&
+      operation.output !== null
+    ) {
+      observed.push(String(operation.output));
+    }
+    if (operation.f === 'cas') observed.push(String((operation.input as [unknown, unknown])[0]));
+  }
+  const unseen = (value: unknown): boolean => {
+    if (value === null || value === undefined) return false;
+    const text = String(value);
+    return text !== '' && !observed.some((seen) => seen.includes(text));
+  };
+  return operations.filter(
+    (operation) =>
+      !(
+        operation.crashed &&
+        (operation.f === 'put' || operation.f === 'write' || operation.f === 'append') &&
+        unseen(operation.input)
+      ),
+  );
+}
+
+export function kvModel(options: ModelOptions): Model<unknown> {
+  const initial = options.initialValue ?? null;
+  return {
+    name: 'kv',
+    init: () => initial,
+    step(state: unknown, operation: Operation): StepResult<unknown> {
+      switch (operation.f) {
+        case 'get':
+        case 'read':
+          if (operation.output === undefined || sameValue(operation.output, state))
+            return { ok: true, next: state };
+          return { ok: false };
+        case 'put':
+        case 'write':
+          return { ok: true, next: operation.input };
+        case 'append':
+          return { ok: true, next: append(state, operation.input) };
+        case 'cas': {
+          const pair = operation.input as [unknown, unknown];
+          return sameValue(pair[0], state) ? { ok: true, next: pair[1] } : { ok: false };
+        }
+        default:
+          return { ok: false };
+      }
+    },
+    isReadOnly: (operation: Operation) => operation.f === 'get' || operation.f === 'read',
+    prune: pruneUnseenKvWrites,
+    hash: (state: unknown) => (typeof state === 'string' ? `s${state}` : show(state)),
+    partition: partitionByKey,
+    describeOperation(operation: Operation): string {
+      const key = operation.key ?? '""';
+      switch (operation.f) {
+        case 'get':
+        case 'read':
+          return operation.crashed
+            ? `the crashed get of ${key}`
+            : `the get of ${key} that returned ${show(operation.output)}`;
+        case 'cas': {
+          const pair = operation.input as [unknown, unknown];
+          return `the cas of ${key} from ${show(pair[0])} to ${show(pair[1])}`;
+        }
+        default:
+          return `the ${operation.f} of ${show(operation.input)} to ${key}`;
+      }
+    },
+    describeState: (state: unknown) => `value ${show(state)}`,
+  };
+}

@@ -1,0 +1,5 @@
+// The command registry: adding a command is one file and one line here.
+import { checkCommand } from './check.js';
+import type { Command } from './command.js';
+
+export const commands: ReadonlyMap<string, Command> = new Map<string, Command>([['check', checkCommand]]);

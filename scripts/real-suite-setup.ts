@@ -7,6 +7,7 @@ import { execFileSync } from 'node:child_process';
 const tools: { command: string; args: string[]; install: string }[] = [
   { command: 'etcdctl', args: ['version'], install: 'scripts/install-real.sh (Debian etcd-client)' },
   { command: 'etcd', args: ['--version'], install: 'scripts/install-real.sh (Debian etcd-server)' },
+  { command: '/usr/bin/chromium', args: ['--version'], install: 'scripts/install-real.sh (Debian chromium)' },
 ];
 
 export default function setup(): void {

@@ -320,4 +320,15 @@ describe('EtcdNode', () => {
     expect(renewed.ttlSeconds).toBe(5);
     expect((await follower.leaseKeepAlive({ id: 12345 })).ttlSeconds).toBe(0);
   });
+
+  test('memberAdd() of a voter that would cost the quorum is refused, as etcd refuses it', async () => {
+    const cluster = await startCluster(1);
+    const leader = await leaderOf(cluster);
+    await expect(leader.memberAdd({ peerUrls: ['http://127.0.0.1:1'] })).rejects.toThrow(
+      'etcdserver: re-configuration failed due to not enough started members',
+    );
+    await expect(leader.memberRemove({ id: 1 })).rejects.toThrow('not enough started members');
+    const learner = await leader.memberAdd({ peerUrls: ['http://127.0.0.1:1'], isLearner: true });
+    expect(learner.members).toHaveLength(2);
+  });
 });

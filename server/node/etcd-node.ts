@@ -235,6 +235,7 @@ export class EtcdNode implements EtcdService {
       clientUrls: [],
       isLearner: request.isLearner ?? false,
     };
+    if (!member.isLearner) this.requireQuorumAfter(1, 0);
     await this.requests.proposeConfChange((requestId) => ({
       type: member.isLearner ? 'addLearner' : 'addVoter',
       nodeId: id,
@@ -245,7 +246,9 @@ export class EtcdNode implements EtcdService {
 
   async memberRemove(request: api.MemberRemoveRequest): Promise<api.MemberChangeResponse> {
     this.requireRunning();
-    if (!this.members.get(request.id)) throw EtcdError.of('memberNotFound');
+    const removed = this.members.get(request.id);
+    if (!removed) throw EtcdError.of('memberNotFound');
+    if (!removed.isLearner) this.requireQuorumAfter(-1, removed.name === '' ? 0 : -1);
     await this.requests.proposeConfChange((requestId) => ({
       type: 'removeNode',
       nodeId: request.id,
@@ -349,6 +352,19 @@ export class EtcdNode implements EtcdService {
 
   private header(): api.ResponseHeader {
     return this.state.applier.header(this.loop.status().term);
+  }
+
+  /**
+   * etcd's strict reconfiguration check: a change of voters must leave enough started
+   * members (those that published their name) for a quorum of the new voter set, or the
+   * cluster would stop on its own change.
+   */
+  private requireQuorumAfter(votersDelta: number, startedDelta: number): void {
+    const voters = this.members.list().filter((member) => !member.isLearner);
+    const started = voters.filter((member) => member.name !== '').length + startedDelta;
+    const votersAfter = voters.length + votersDelta;
+    if (votersAfter < 1 || started < Math.floor(votersAfter / 2) + 1)
+      throw EtcdError.of('memberNotEnoughStarted');
   }
 
   /** Cluster responses carry no revision in etcd (membership is not in the key space). */

@@ -271,6 +271,8 @@ export const pageScript = `
     });
     window.addEventListener('resize', draw);
     draw();
+    // Read by bench:report to time the first draw of a large timeline.
+    if (window.performance && performance.mark) performance.mark('timeline-first-draw');
     if (details) showLines(details, ['nothing selected — focus the timeline and use the arrow keys, or n / p for violations']);
   }
 

@@ -49,8 +49,15 @@ function frameOf(options: PlotOptions): Frame {
 
 function format(value: number): string {
   if (value === 0) return '0';
-  if (Math.abs(value) >= 1000 || Math.abs(value) < 0.01) return value.toExponential(0);
+  if (Math.abs(value) >= 1000) return String(Math.round(value));
+  if (Math.abs(value) < 0.01) return value.toExponential(0);
   return String(Number(value.toPrecision(3)));
+}
+
+/** A time-axis label; short runs are labelled in ms so that ticks a fraction of a ms apart stay distinct. */
+function formatElapsed(ms: number): string {
+  if (ms === 0) return '0 s';
+  return ms >= 1000 ? `${(ms / 1000).toFixed(ms >= 100_000 ? 1 : 3)} s` : `${ms.toFixed(ms < 10 ? 3 : 1)} ms`;
 }
 
 function faultBands(frame: Frame, options: PlotOptions): string {
@@ -71,9 +78,11 @@ function timeAxis(frame: Frame, options: PlotOptions): string {
   for (let i = 0; i <= ticks; i++) {
     const time = options.span.start + ((options.span.end - options.span.start) * i) / ticks;
     const x = frame.x(time);
-    const seconds = ((time - options.span.start) * options.msPerTimeUnit) / 1000;
+    const elapsedMs = (time - options.span.start) * options.msPerTimeUnit;
     parts.push(`<line x1="${x}" y1="${frame.bottom}" x2="${x}" y2="${frame.bottom + 4}" stroke="#444"/>`);
-    parts.push(`<text x="${x}" y="${frame.bottom + 16}" text-anchor="middle">${format(seconds)} s</text>`);
+    parts.push(
+      `<text x="${x}" y="${frame.bottom + 16}" text-anchor="middle">${formatElapsed(elapsedMs)}</text>`,
+    );
   }
   return parts.join('');
 }

@@ -1,5 +1,11 @@
 // The command registry: adding a command is one file and one line here.
 import { checkCommand } from './check.js';
 import type { Command } from './command.js';
+import { replayCommand } from './replay.js';
+import { testCommand } from './test.js';
 
-export const commands: ReadonlyMap<string, Command> = new Map<string, Command>([['check', checkCommand]]);
+export const commands: ReadonlyMap<string, Command> = new Map<string, Command>([
+  ['check', checkCommand],
+  ['test', testCommand],
+  ['replay', replayCommand],
+]);

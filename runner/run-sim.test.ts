@@ -33,6 +33,22 @@ describe('runSimTest', () => {
     expect(result.historyJsonl.split('\n').length - 1).toBe(result.history.length);
   });
 
+  test('`runSimTest()` finds the planted stale-read bug (reads without ReadIndex) under partitions', async () => {
+    const options: SimTestOptions = {
+      workload: 'register',
+      nemesis: ['partition'],
+      nodes: 3,
+      timeLimitS: 30,
+      rate: 200,
+      concurrency: 6,
+      seed: 1,
+    };
+    const planted = await runSimTest({ ...options, unsafeLocalReads: true });
+    expect(planted.results.valid).toBe(false);
+    const sane = await runSimTest(options);
+    expect(sane.results.valid).toBe(true);
+  });
+
   test('`runSimTest()` gives the same history hash for one seed and another for a different seed', async () => {
     const first = await runSimTest({ ...shortRun, timeLimitS: 3, recoveryS: 1, seed: 11 });
     const again = await runSimTest({ ...shortRun, timeLimitS: 3, recoveryS: 1, seed: 11 });

@@ -46,6 +46,11 @@ export interface SimTestOptions {
   readonly recoveryS?: number;
   /** Simulator events the whole run may take. Default 20,000,000. */
   readonly eventsMax?: number;
+  /**
+   * A planted bug: members serve linearizable reads from local state without ReadIndex,
+   * so a partitioned old leader answers stale reads. For showing the suite catches it.
+   */
+  readonly unsafeLocalReads?: boolean;
 }
 
 export interface SimTestResult {
@@ -223,6 +228,7 @@ async function startWorld(options: SimTestOptions): Promise<SimWorld> {
     seed: options.seed,
     size: options.nodes,
     eventsPerRunMax: options.eventsMax ?? eventsMaxDefault,
+    ...(options.unsafeLocalReads ? { unsafe: { serveReadsLocally: true } } : {}),
   });
   const clock = worldClockOf(cluster);
   // Fork order is part of the seed's meaning: generator, nemesis, then one per client.

@@ -15,6 +15,7 @@ import type { EtcdService } from '../server/api/service.js';
 import { assert } from '../server/assert.js';
 import { ConfigError, requirePositiveInteger } from '../server/config-error.js';
 import { EtcdNode } from '../server/node/etcd-node.js';
+import type { UnsafeOptions } from '../server/node/node-options.js';
 import type { TimerHandle } from '../server/ports/clock.js';
 import { type Random, Xoshiro128 } from '../server/ports/random.js';
 import type { Message, NodeId } from '../server/raft/types.js';
@@ -46,6 +47,8 @@ export interface SimEtcdClusterOptions {
   readonly eventsPerRunMax?: number;
   /** Receives every trace line (for debugging a run). */
   readonly onTrace?: (line: string) => void;
+  /** Planted unsafe behaviour of every member, for showing that a run catches it. */
+  readonly unsafe?: UnsafeOptions;
 }
 
 /** Events held for one paused member; a longer pause is a runaway schedule. */
@@ -368,6 +371,7 @@ export class SimEtcdCluster {
       ...(this.options.leaseCheckIntervalMs === undefined
         ? {}
         : { leaseCheckIntervalMs: this.options.leaseCheckIntervalMs }),
+      ...(this.options.unsafe === undefined ? {} : { unsafe: this.options.unsafe }),
     });
     machine.node = node;
     machine.service = withRequestChecks(node);

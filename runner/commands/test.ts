@@ -43,6 +43,7 @@ function numberOption(value: string | undefined, fallback: number): number {
 
 export function parseTestArgs(args: string[]): TestArgs {
   let values: Record<string, string | undefined>;
+  let unsafeLocalReads = false;
   try {
     const parsed = parseArgs({
       args,
@@ -59,9 +60,11 @@ export function parseTestArgs(args: string[]): TestArgs {
         interval: { type: 'string' },
         recovery: { type: 'string' },
         store: { type: 'string', default: storeDefault },
+        'unsafe-local-reads': { type: 'boolean', default: false },
       },
     });
-    values = parsed.values as Record<string, string | undefined>;
+    values = parsed.values as unknown as Record<string, string | undefined>;
+    unsafeLocalReads = parsed.values['unsafe-local-reads'] === true;
   } catch (error) {
     throw new UsageError(`${(error as Error).message}\n${usage}`);
   }
@@ -80,6 +83,7 @@ export function parseTestArgs(args: string[]): TestArgs {
     seed: numberOption(values.seed, randomInt(0, 2 ** 31)),
     ...(values.interval === undefined ? {} : { intervalS: numberOption(values.interval, 5) }),
     ...(values.recovery === undefined ? {} : { recoveryS: numberOption(values.recovery, 10) }),
+    ...(unsafeLocalReads ? { unsafeLocalReads: true } : {}),
   };
   try {
     validateSimOptions(options);
@@ -109,6 +113,7 @@ export function testCommandOf(options: SimTestOptions): string {
     `--concurrency ${options.concurrency}`,
     ...(options.intervalS === undefined ? [] : [`--interval ${options.intervalS}`]),
     ...(options.recoveryS === undefined ? [] : [`--recovery ${options.recoveryS}`]),
+    ...(options.unsafeLocalReads ? ['--unsafe-local-reads'] : []),
     `--seed ${options.seed}`,
   ];
   return parts.join(' ');
@@ -145,6 +150,11 @@ export const testCommand: Command = {
   async run(rawArgs, io) {
     const { options, store } = parseTestArgs(rawArgs);
     io.stdout(`seed ${options.seed}\n`);
+    if (options.unsafeLocalReads) {
+      io.stdout(
+        'WARNING: --unsafe-local-reads plants a bug: members serve linearizable reads without ReadIndex and MAY RETURN STALE DATA.\n',
+      );
+    }
     io.stdout(
       `sim: ${options.workload} under ${options.nemesis.join(',') || 'no faults'} on ${options.nodes} nodes, ${options.timeLimitS} s, ${options.rate} ops/s, concurrency ${options.concurrency}\n`,
     );

@@ -43,6 +43,17 @@ function pruneUnseenKvWrites(operations: Operation[]): Operation[] {
 
 export function kvModel(options: ModelOptions): Model<unknown> {
   const initial = options.initialValue ?? null;
+  // Strings (nearly every state) hash to themselves, copy-free; other values get a number
+  // from this table, so the two kinds never meet. It holds only values some put or cas
+  // wrote (appends yield strings), so the history bounds it.
+  const otherValueIds = new Map<string, number>();
+  const hash = (state: unknown): string | number => {
+    if (typeof state === 'string') return state;
+    const text = show(state);
+    let id = otherValueIds.get(text);
+    if (id === undefined) otherValueIds.set(text, (id = otherValueIds.size));
+    return id;
+  };
   return {
     name: 'kv',
     init: () => initial,
@@ -68,7 +79,7 @@ export function kvModel(options: ModelOptions): Model<unknown> {
     },
     isReadOnly: (operation: Operation) => operation.f === 'get' || operation.f === 'read',
     prune: pruneUnseenKvWrites,
-    hash: (state: unknown) => (typeof state === 'string' ? `s${state}` : show(state)),
+    hash,
     partition: partitionByKey,
     describeOperation(operation: Operation): string {
       const key = operation.key ?? '""';

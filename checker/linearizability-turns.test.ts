@@ -1,0 +1,63 @@
+// Partitions searched in turns: an invalid partition stops the others early, the memo
+// budget is shared, and a timeout names the first unfinished partition.
+import { describe, expect, test } from 'vitest';
+import { type History, pairOperations } from './history.js';
+import { HistoryBuilder } from './history-builder.js';
+import { checkLinearizable } from './linearizability.js';
+import { registerModel } from './models/register.js';
+
+/** Key "a": `writes` sequential writes, all valid. Key "b": a read of a value nobody wrote. */
+function longValidThenStale(writes: number): History {
+  const builder = new HistoryBuilder();
+  builder.invoke(1, 'read', { key: 'b' });
+  for (let value = 1; value <= writes; value++) {
+    builder.invoke(0, 'write', { key: 'a', value }).ok(0, 'write', { key: 'a', value });
+  }
+  return builder.ok(1, 'read', { key: 'b', value: 99 }).history;
+}
+
+describe('checkLinearizable() partitions in turns', () => {
+  test('checkLinearizable() stops at an invalid partition before an earlier long one finishes', () => {
+    const operations = pairOperations(longValidThenStale(50));
+    const result = checkLinearizable(registerModel({}), operations, { stepsPerClockCheck: 1 });
+    expect(result.valid).toBe(false);
+    expect(result.explanation?.partition).toBe('b');
+    // "a" needs 50 steps; "b" fails within its first few turns, so "a" never finishes.
+    expect(result.partitions.map((partition) => partition.name)).toEqual(['b']);
+  });
+
+  test('checkLinearizable() gives the same verdict with turns of any length and a tiny shared memo', () => {
+    const operations = pairOperations(longValidThenStale(30));
+    for (const stepsPerClockCheck of [1, 7, 256]) {
+      for (const memoEntriesMax of [0, 3, 1_000_000]) {
+        const result = checkLinearizable(registerModel({}), operations, {
+          stepsPerClockCheck,
+          memoEntriesMax,
+        });
+        expect(result.valid).toBe(false);
+        expect(result.explanation?.partition).toBe('b');
+      }
+    }
+  });
+
+  test('checkLinearizable() names the first unfinished partition on timeout', () => {
+    const builder = new HistoryBuilder();
+    for (let value = 1; value <= 40; value++) {
+      builder.invoke(0, 'write', { key: 'a', value }).ok(0, 'write', { key: 'a', value });
+      builder.invoke(1, 'write', { key: 'b', value }).ok(1, 'write', { key: 'b', value });
+    }
+    let nowMs = 0;
+    // Each clock read moves time on by 1 ms: the deadline passes after a few turns.
+    const clock = { nowMs: () => nowMs++ };
+    const result = checkLinearizable(registerModel({}), pairOperations(builder.history), {
+      clock,
+      timeoutMs: 4,
+      stepsPerClockCheck: 2,
+    });
+    expect(result.valid).toBe('unknown');
+    expect(result.unknownReason).toMatch(/^timed out after 4 ms in partition "a" with \d+ of 40 operations/);
+    expect(result.partitions.map((partition) => [partition.name, partition.valid])).toEqual([
+      ['a', 'unknown'],
+    ]);
+  });
+});

@@ -132,12 +132,18 @@ describe('checkSetFinalRead', () => {
 });
 
 describe('runSimTest with dedicated checkers', () => {
-  test.each(['append', 'wr', 'lock'])(
-    '`runSimTest()` runs %s under partition and kill to a valid verdict',
-    async (workload) => {
+  test.each([
+    ['append', 'transactional'],
+    ['wr', 'transactional'],
+    ['lock', 'other'],
+  ])(
+    '`runSimTest()` runs %s under partition and kill to a valid verdict (%s result)',
+    async (workload, type) => {
       const result = await runSimTest({ ...shortRun, workload, timeLimitS: 4 });
       expect(result.results.valid).toBe(true);
-      expect(result.results.checkers[0]?.type).toBe('other');
+      const checker = result.results.checkers[0];
+      expect(checker?.type).toBe(type);
+      if (checker?.type === 'transactional') expect(checker.anomalies).toEqual([]);
     },
   );
 });

@@ -7,11 +7,13 @@
 
 import { createHash } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
+import { transactionsOf } from '../checker/elle/transactions.js';
 import {
   checkHistory,
   checkListAppend,
   checkLock,
   checkRwRegister,
+  type ElleResult,
   type History,
   models,
 } from '../checker/index.js';
@@ -80,6 +82,37 @@ const dedicatedCheckers: ReadonlyMap<string, (history: History) => { valid: bool
   ['rw-register', checkRwRegister],
   ['lock', checkLock],
 ]);
+
+/**
+ * Elle's anomalies in the report's transactional shape: cycle edges name transactions by
+ * the history index of their invoke, so the report can point at them on the timeline.
+ */
+function transactionalResult(
+  name: string,
+  history: readonly RecordedEvent[],
+  result: ElleResult,
+): RunResults['checkers'][number] {
+  const transactions = transactionsOf([...history]);
+  const invokeOf = (id: number): number => transactions[id]?.invokeIndex ?? id;
+  return {
+    type: 'transactional',
+    name,
+    valid: result.valid,
+    anomalies: result.anomalies.map((anomaly) =>
+      'cycle' in anomaly
+        ? {
+            name: anomaly.type,
+            cycle: anomaly.cycle.map((edge) => ({
+              from: invokeOf(edge.from),
+              to: invokeOf(edge.to),
+              type: edge.kind,
+            })),
+            sentence: anomaly.description,
+          }
+        : { name: anomaly.type, cycle: [], sentence: anomaly.description },
+    ),
+  };
+}
 
 /** Workloads whose checker this runner can run (the rest need their dedicated checker wired). */
 export function supportedWorkloads(): string[] {
@@ -180,7 +213,13 @@ function checkRun(workload: Workload, history: readonly RecordedEvent[]): RunRes
     const check = dedicatedCheckers.get(name);
     if (check === undefined) throw new Error(`no checker ${name} for ${workload.name}`);
     const result = check([...history]);
-    // Shown as JSON on the report until its anomalies are mapped to the transactional view.
+    if (name === 'list-append' || name === 'rw-register') {
+      return {
+        version: 1,
+        valid: result.valid,
+        checkers: [transactionalResult(name, history, result as ElleResult)],
+      };
+    }
     return {
       version: 1,
       valid: result.valid,

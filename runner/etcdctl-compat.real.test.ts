@@ -189,8 +189,18 @@ async function liveWatch(target: Target): Promise<EtcdctlResult> {
 }
 
 /** The watch was killed by us once its lines arrived; the exit code says nothing then. */
+/**
+ * A watch killed after its last expected line: the exit code is ours, not etcdctl's, and a
+ * DELETE's empty value line may or may not have been written before the kill, so blank
+ * lines at the very end are dropped on both sides.
+ */
 function killedWatchResult(result: EtcdctlResult): EtcdctlResult {
-  return result.timedOut ? result : { ...result, exitCode: result.exitCode === null ? 0 : result.exitCode };
+  if (result.timedOut) return result;
+  return {
+    ...result,
+    exitCode: result.exitCode === null ? 0 : result.exitCode,
+    stdout: result.stdout.replace(/\n+$/, '\n'),
+  };
 }
 
 async function leaseGrant(target: Target): Promise<EtcdctlResult> {

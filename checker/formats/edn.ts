@@ -25,7 +25,7 @@ export class EdnReader {
   }
 
   /** Skips whitespace, commas and comments; returns false at the end of the text. */
-  skip(): boolean {
+  skipBlanks(): boolean {
     const text = this.text;
     while (this.at < text.length) {
       const c = text[this.at]!;
@@ -47,12 +47,12 @@ export class EdnReader {
   }
 
   peek(): string | undefined {
-    return this.skip() ? this.text[this.at] : undefined;
+    return this.skipBlanks() ? this.text[this.at] : undefined;
   }
 
   read(depth = 0): EdnValue {
     if (depth > ednDepthMax) this.fail(`nested deeper than ${ednDepthMax}`);
-    if (!this.skip()) this.fail('unexpected end of input');
+    if (!this.skipBlanks()) this.fail('unexpected end of input');
     const c = this.text[this.at]!;
     if (c === '[' || c === '(') return this.readSequence(closers[c]!, depth);
     if (c === '{') return this.readMap(depth);

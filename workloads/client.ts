@@ -7,27 +7,7 @@
 
 import type { EtcdError } from '../server/api/errors.js';
 import type { WatchStream, WatchStreamHandlers } from '../server/api/service.js';
-import type {
-  DeleteRangeRequest,
-  DeleteRangeResponse,
-  LeaseGrantRequest,
-  LeaseGrantResponse,
-  LeaseKeepAliveRequest,
-  LeaseKeepAliveResponse,
-  LeaseRevokeRequest,
-  LeaseRevokeResponse,
-  LockRequest,
-  LockResponse,
-  PutRequest,
-  PutResponse,
-  RangeRequest,
-  RangeResponse,
-  StatusResponse,
-  TxnRequest,
-  TxnResponse,
-  UnlockRequest,
-  UnlockResponse,
-} from '../server/api/types.js';
+import type * as api from '../server/api/types.js';
 
 export type { WatchStream, WatchStreamHandlers };
 
@@ -37,18 +17,21 @@ export interface RequestOptions {
 }
 
 export interface WorkloadClient {
-  range(request: RangeRequest, options?: RequestOptions): Promise<RangeResponse>;
-  put(request: PutRequest, options?: RequestOptions): Promise<PutResponse>;
-  deleteRange(request: DeleteRangeRequest, options?: RequestOptions): Promise<DeleteRangeResponse>;
-  txn(request: TxnRequest, options?: RequestOptions): Promise<TxnResponse>;
+  range(request: api.RangeRequest, options?: RequestOptions): Promise<api.RangeResponse>;
+  put(request: api.PutRequest, options?: RequestOptions): Promise<api.PutResponse>;
+  deleteRange(request: api.DeleteRangeRequest, options?: RequestOptions): Promise<api.DeleteRangeResponse>;
+  txn(request: api.TxnRequest, options?: RequestOptions): Promise<api.TxnResponse>;
   /** A watch stream; the handlers see the node's responses and the stream's end. */
   watch(handlers: WatchStreamHandlers): WatchStream;
-  leaseGrant(request: LeaseGrantRequest, options?: RequestOptions): Promise<LeaseGrantResponse>;
-  leaseKeepAlive(request: LeaseKeepAliveRequest, options?: RequestOptions): Promise<LeaseKeepAliveResponse>;
-  leaseRevoke(request: LeaseRevokeRequest, options?: RequestOptions): Promise<LeaseRevokeResponse>;
-  lock(request: LockRequest, options?: RequestOptions): Promise<LockResponse>;
-  unlock(request: UnlockRequest, options?: RequestOptions): Promise<UnlockResponse>;
-  status(options?: RequestOptions): Promise<StatusResponse>;
+  leaseGrant(request: api.LeaseGrantRequest, options?: RequestOptions): Promise<api.LeaseGrantResponse>;
+  leaseKeepAlive(
+    request: api.LeaseKeepAliveRequest,
+    options?: RequestOptions,
+  ): Promise<api.LeaseKeepAliveResponse>;
+  leaseRevoke(request: api.LeaseRevokeRequest, options?: RequestOptions): Promise<api.LeaseRevokeResponse>;
+  lock(request: api.LockRequest, options?: RequestOptions): Promise<api.LockResponse>;
+  unlock(request: api.UnlockRequest, options?: RequestOptions): Promise<api.UnlockResponse>;
+  status(options?: RequestOptions): Promise<api.StatusResponse>;
   /** Releases connections; later requests reject with a `ClientError` of reason 'closed'. */
   close(): void;
 }

@@ -2,33 +2,14 @@
 // from the project's .proto files, so it talks to etcd-ts and to real etcd alike. Each
 // call carries a deadline; nothing is ever retried (gRPC retries are switched off), so
 // a request is sent at most once and its outcome is classified by outcome.ts.
-// Real-mode code: gRPC deadlines are wall-clock instants, so this file reads Date.now().
+// Real-mode code: gRPC deadlines are wall-clock instants (wallClockDeadline).
 
 import * as grpc from '@grpc/grpc-js';
 import { EtcdError, etcdErrorFromMessage } from '../server/api/errors.js';
 import { loadEtcdProtos } from '../server/api/proto-files.js';
-import type {
-  DeleteRangeRequest,
-  DeleteRangeResponse,
-  LeaseGrantRequest,
-  LeaseGrantResponse,
-  LeaseKeepAliveRequest,
-  LeaseKeepAliveResponse,
-  LeaseRevokeRequest,
-  LeaseRevokeResponse,
-  LockRequest,
-  LockResponse,
-  PutRequest,
-  PutResponse,
-  RangeRequest,
-  RangeResponse,
-  StatusResponse,
-  TxnRequest,
-  TxnResponse,
-  UnlockRequest,
-  UnlockResponse,
-} from '../server/api/types.js';
+import type * as api from '../server/api/types.js';
 import { requirePositiveInteger } from '../server/config-error.js';
+import { wallClockDeadline } from '../server/ports/process-clock.js';
 import {
   ClientError,
   type RequestOptions,
@@ -132,8 +113,8 @@ export class GrpcClient implements WorkloadClient {
     return client;
   }
 
-  private deadline(options: RequestOptions | undefined): number {
-    return Date.now() + (options?.timeoutMs ?? this.timeoutMsDefault);
+  private deadline(options: RequestOptions | undefined): Date {
+    return wallClockDeadline(options?.timeoutMs ?? this.timeoutMsDefault);
   }
 
   private unary(
@@ -160,19 +141,22 @@ export class GrpcClient implements WorkloadClient {
     });
   }
 
-  async range(request: RangeRequest, options?: RequestOptions): Promise<RangeResponse> {
+  async range(request: api.RangeRequest, options?: RequestOptions): Promise<api.RangeResponse> {
     return decodeRange(await this.unary('KV', 'Range', encodeRange(request), options));
   }
 
-  async put(request: PutRequest, options?: RequestOptions): Promise<PutResponse> {
+  async put(request: api.PutRequest, options?: RequestOptions): Promise<api.PutResponse> {
     return decodePut(await this.unary('KV', 'Put', encodePut(request), options));
   }
 
-  async deleteRange(request: DeleteRangeRequest, options?: RequestOptions): Promise<DeleteRangeResponse> {
+  async deleteRange(
+    request: api.DeleteRangeRequest,
+    options?: RequestOptions,
+  ): Promise<api.DeleteRangeResponse> {
     return decodeDeleteRange(await this.unary('KV', 'DeleteRange', encodeDeleteRange(request), options));
   }
 
-  async txn(request: TxnRequest, options?: RequestOptions): Promise<TxnResponse> {
+  async txn(request: api.TxnRequest, options?: RequestOptions): Promise<api.TxnResponse> {
     return decodeTxn(await this.unary('KV', 'Txn', encodeTxn(request), options));
   }
 
@@ -204,7 +188,10 @@ export class GrpcClient implements WorkloadClient {
     };
   }
 
-  async leaseGrant(request: LeaseGrantRequest, options?: RequestOptions): Promise<LeaseGrantResponse> {
+  async leaseGrant(
+    request: api.LeaseGrantRequest,
+    options?: RequestOptions,
+  ): Promise<api.LeaseGrantResponse> {
     const wire = await this.unary(
       'Lease',
       'LeaseGrant',
@@ -220,7 +207,10 @@ export class GrpcClient implements WorkloadClient {
   }
 
   /** One renewal over its own LeaseKeepAlive stream: send the id, take one answer, close. */
-  leaseKeepAlive(request: LeaseKeepAliveRequest, options?: RequestOptions): Promise<LeaseKeepAliveResponse> {
+  leaseKeepAlive(
+    request: api.LeaseKeepAliveRequest,
+    options?: RequestOptions,
+  ): Promise<api.LeaseKeepAliveResponse> {
     if (this.closed) {
       return Promise.reject(new ClientError('closed', 'LeaseKeepAlive: client is closed', { sent: false }));
     }
@@ -254,22 +244,25 @@ export class GrpcClient implements WorkloadClient {
     });
   }
 
-  async leaseRevoke(request: LeaseRevokeRequest, options?: RequestOptions): Promise<LeaseRevokeResponse> {
+  async leaseRevoke(
+    request: api.LeaseRevokeRequest,
+    options?: RequestOptions,
+  ): Promise<api.LeaseRevokeResponse> {
     const wire = await this.unary('Lease', 'LeaseRevoke', { ID: request.id }, options);
     return { header: decodeHeader(wire.header) };
   }
 
-  async lock(request: LockRequest, options?: RequestOptions): Promise<LockResponse> {
+  async lock(request: api.LockRequest, options?: RequestOptions): Promise<api.LockResponse> {
     const wire = await this.unary('Lock', 'Lock', { name: request.name, lease: request.lease }, options);
     return { header: decodeHeader(wire.header), key: decodeBytes(wire.key) };
   }
 
-  async unlock(request: UnlockRequest, options?: RequestOptions): Promise<UnlockResponse> {
+  async unlock(request: api.UnlockRequest, options?: RequestOptions): Promise<api.UnlockResponse> {
     const wire = await this.unary('Lock', 'Unlock', { key: request.key }, options);
     return { header: decodeHeader(wire.header) };
   }
 
-  async status(options?: RequestOptions): Promise<StatusResponse> {
+  async status(options?: RequestOptions): Promise<api.StatusResponse> {
     return decodeStatus(await this.unary('Maintenance', 'Status', {}, options));
   }
 

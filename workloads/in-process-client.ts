@@ -4,27 +4,7 @@
 // timers, so a run stays deterministic.
 
 import type { EtcdService } from '../server/api/service.js';
-import type {
-  DeleteRangeRequest,
-  DeleteRangeResponse,
-  LeaseGrantRequest,
-  LeaseGrantResponse,
-  LeaseKeepAliveRequest,
-  LeaseKeepAliveResponse,
-  LeaseRevokeRequest,
-  LeaseRevokeResponse,
-  LockRequest,
-  LockResponse,
-  PutRequest,
-  PutResponse,
-  RangeRequest,
-  RangeResponse,
-  StatusResponse,
-  TxnRequest,
-  TxnResponse,
-  UnlockRequest,
-  UnlockResponse,
-} from '../server/api/types.js';
+import type * as api from '../server/api/types.js';
 import { requirePositiveInteger } from '../server/config-error.js';
 import type { Clock } from '../server/ports/clock.js';
 import {
@@ -108,19 +88,19 @@ export class InProcessClient implements WorkloadClient {
     });
   }
 
-  range(request: RangeRequest, options?: RequestOptions): Promise<RangeResponse> {
+  range(request: api.RangeRequest, options?: RequestOptions): Promise<api.RangeResponse> {
     return this.request('range', options, () => this.service.range(request));
   }
 
-  put(request: PutRequest, options?: RequestOptions): Promise<PutResponse> {
+  put(request: api.PutRequest, options?: RequestOptions): Promise<api.PutResponse> {
     return this.request('put', options, () => this.service.put(request));
   }
 
-  deleteRange(request: DeleteRangeRequest, options?: RequestOptions): Promise<DeleteRangeResponse> {
+  deleteRange(request: api.DeleteRangeRequest, options?: RequestOptions): Promise<api.DeleteRangeResponse> {
     return this.request('deleteRange', options, () => this.service.deleteRange(request));
   }
 
-  txn(request: TxnRequest, options?: RequestOptions): Promise<TxnResponse> {
+  txn(request: api.TxnRequest, options?: RequestOptions): Promise<api.TxnResponse> {
     return this.request('txn', options, () => this.service.txn(request));
   }
 
@@ -129,28 +109,31 @@ export class InProcessClient implements WorkloadClient {
     return this.service.watch(handlers);
   }
 
-  leaseGrant(request: LeaseGrantRequest, options?: RequestOptions): Promise<LeaseGrantResponse> {
+  leaseGrant(request: api.LeaseGrantRequest, options?: RequestOptions): Promise<api.LeaseGrantResponse> {
     return this.request('leaseGrant', options, () => this.service.leaseGrant(request));
   }
 
-  leaseKeepAlive(request: LeaseKeepAliveRequest, options?: RequestOptions): Promise<LeaseKeepAliveResponse> {
+  leaseKeepAlive(
+    request: api.LeaseKeepAliveRequest,
+    options?: RequestOptions,
+  ): Promise<api.LeaseKeepAliveResponse> {
     return this.request('leaseKeepAlive', options, () => this.service.leaseKeepAlive(request));
   }
 
-  leaseRevoke(request: LeaseRevokeRequest, options?: RequestOptions): Promise<LeaseRevokeResponse> {
+  leaseRevoke(request: api.LeaseRevokeRequest, options?: RequestOptions): Promise<api.LeaseRevokeResponse> {
     return this.request('leaseRevoke', options, () => this.service.leaseRevoke(request));
   }
 
-  lock(request: LockRequest, options?: RequestOptions): Promise<LockResponse> {
+  lock(request: api.LockRequest, options?: RequestOptions): Promise<api.LockResponse> {
     // The abort tells the node to stop queueing for the lock once the client gave up.
     return this.request('lock', options, (signal) => this.service.lock(request, { signal }));
   }
 
-  unlock(request: UnlockRequest, options?: RequestOptions): Promise<UnlockResponse> {
+  unlock(request: api.UnlockRequest, options?: RequestOptions): Promise<api.UnlockResponse> {
     return this.request('unlock', options, () => this.service.unlock(request));
   }
 
-  status(options?: RequestOptions): Promise<StatusResponse> {
+  status(options?: RequestOptions): Promise<api.StatusResponse> {
     return this.request('status', options, () => this.service.status());
   }
 

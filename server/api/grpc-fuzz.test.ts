@@ -13,7 +13,7 @@ import * as grpc from '@grpc/grpc-js';
 import protobuf from 'protobufjs';
 import { afterAll, beforeAll, describe, expect } from 'vitest';
 import { EtcdNode } from '../node/etcd-node.js';
-import { ProcessClock } from '../ports/process-clock.js';
+import { ProcessClock, wallClockDeadline } from '../ports/process-clock.js';
 import { Xoshiro128 } from '../ports/random.js';
 import { RealDisk } from '../ports/real-disk.js';
 import { TcpTransport } from '../transport/tcp-transport.js';
@@ -198,7 +198,7 @@ describe.each(targets)('startEtcdGrpcServer() in front of %s, under malformed in
         identity,
         identity,
         Buffer.from(payload),
-        { deadline: new Date(Date.now() + timeoutMs) },
+        { deadline: wallClockDeadline(timeoutMs) },
         (error) =>
           resolve(error ? { type: 'error', code: error.code, details: error.details } : { type: 'ok' }),
       );

@@ -6,6 +6,14 @@
 import { assert } from '../assert.js';
 import type { Clock, TimerHandle } from './clock.js';
 
+/**
+ * The wall-clock instant `timeoutMs` from now, for gRPC deadlines (grpc-js takes only
+ * absolute times). The one place outside a Clock that reads the wall clock.
+ */
+export function wallClockDeadline(timeoutMs: number): Date {
+  return new Date(Date.now() + timeoutMs);
+}
+
 export class ProcessClock implements Clock {
   private offsetMs = 0;
 

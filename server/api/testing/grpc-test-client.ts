@@ -1,11 +1,11 @@
 // Raw gRPC clients for etcd's services, built from the same .proto files the server
 // loads, for tests of the API layer: they send wire objects exactly as given (etcd field
 // names) and hand back wire objects, so a test sees what any etcd client would see.
-// Test support over a real loopback network: wall-clock deadlines and timers are the
-// point here (a hung server must fail the test in bounded time), so this file, unlike
-// product code in server/, uses Date and setTimeout directly.
+// Test support over a real loopback network: a hung server must fail the test in bounded
+// time, so calls carry wall-clock deadlines and waits run on the real process clock.
 
 import * as grpc from '@grpc/grpc-js';
+import { ProcessClock, wallClockDeadline } from '../../ports/process-clock.js';
 import { loadEtcdProtos } from '../proto-files.js';
 
 type ClientConstructor = new (address: string, credentials: grpc.ChannelCredentials) => grpc.Client;
@@ -44,7 +44,7 @@ export class EtcdTestClients {
   /** One unary call with a deadline, as an outcome instead of a callback. */
   unary(service: ServiceName, method: string, request: unknown, timeoutMs = 5000): Promise<UnaryOutcome> {
     const client = this.client(service);
-    const deadline = new Date(Date.now() + timeoutMs);
+    const deadline = wallClockDeadline(timeoutMs);
     return new Promise((resolve) => {
       const invoke = client[method];
       if (invoke === undefined) throw new Error(`${service} has no method ${method}`);
@@ -81,10 +81,12 @@ export function waitFor<T>(
   timeoutMs = 5000,
 ): Promise<T> {
   return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`no matching value within ${timeoutMs} ms`)), timeoutMs);
+    const timer = new ProcessClock().setTimer(timeoutMs, () =>
+      reject(new Error(`no matching value within ${timeoutMs} ms`)),
+    );
     subscribe((value) => {
       if (accept(value)) {
-        clearTimeout(timer);
+        timer.cancel();
         resolve(value);
       }
     });

@@ -7,8 +7,8 @@
 import { join } from 'node:path';
 import { ConfigError } from '../../server/config-error.js';
 import { type SimTestOptions, sha256Hex, validateSimOptions } from '../run-sim.js';
+import { exitCodeOfVerdict, runWithProgress, verdictWord } from '../sim-run-store.js';
 import { type Command, exitCodes, UsageError } from './command.js';
-import { exitCodeOfVerdict, runWithProgress, verdictWord } from './test.js';
 
 async function readText(read: (path: string) => Promise<string>, path: string): Promise<string> {
   try {

@@ -6,12 +6,11 @@
 
 import { randomInt } from 'node:crypto';
 import { parseArgs } from 'node:util';
-import type { Verdict } from '../../checker/index.js';
 import { parseNemesisNames } from '../../nemesis/schedule.js';
 import { ConfigError } from '../../server/config-error.js';
-import { runSimTest, type SimTestOptions, type SimTestResult, validateSimOptions } from '../run-sim.js';
-import { createRunDir, writeRun } from '../store.js';
-import { type Command, type CommandIo, exitCodes, UsageError } from './command.js';
+import { type SimTestOptions, validateSimOptions } from '../run-sim.js';
+import { exitCodeOfVerdict, runSimAndStore } from '../sim-run-store.js';
+import { type Command, UsageError } from './command.js';
 
 const usage =
   'usage: etcd-chaos test --mode sim [--workload W] [--nemesis N1,N2] [--nodes 3] [--time-limit S] [--rate R] [--concurrency C] [--seed S] [--interval S] [--recovery S] [--store DIR]';
@@ -96,55 +95,6 @@ export function parseTestArgs(args: string[]): TestArgs {
   return { options, store: values.store ?? storeDefault };
 }
 
-export function testNameOf(options: SimTestOptions): string {
-  const nemesis = options.nemesis.length === 0 ? 'none' : options.nemesis.join('+');
-  return `sim-${options.workload}-${nemesis}`;
-}
-
-/** The `test` command line that reruns `options` exactly. */
-export function testCommandOf(options: SimTestOptions): string {
-  const parts = [
-    'etcd-chaos test --mode sim',
-    `--workload ${options.workload}`,
-    `--nemesis ${options.nemesis.length === 0 ? 'none' : options.nemesis.join(',')}`,
-    `--nodes ${options.nodes}`,
-    `--time-limit ${options.timeLimitS}`,
-    `--rate ${options.rate}`,
-    `--concurrency ${options.concurrency}`,
-    ...(options.intervalS === undefined ? [] : [`--interval ${options.intervalS}`]),
-    ...(options.recoveryS === undefined ? [] : [`--recovery ${options.recoveryS}`]),
-    ...(options.unsafeLocalReads ? ['--unsafe-local-reads'] : []),
-    `--seed ${options.seed}`,
-  ];
-  return parts.join(' ');
-}
-
-export function exitCodeOfVerdict(verdict: Verdict): number {
-  if (verdict === true) return exitCodes.valid;
-  if (verdict === false) return exitCodes.invalid;
-  return exitCodes.unknown;
-}
-
-export function verdictWord(verdict: Verdict): string {
-  if (verdict === true) return 'VALID';
-  if (verdict === false) return 'INVALID';
-  return 'UNKNOWN';
-}
-
-/** Runs `options` printing progress lines; shared with replay. */
-export async function runWithProgress(options: SimTestOptions, io: CommandIo): Promise<SimTestResult> {
-  const wallStartMs = Date.now();
-  const result = await runSimTest(options, (progress) => {
-    io.stdout(
-      `  virtual ${(progress.virtualTimeMs / 1000).toFixed(1)}/${options.timeLimitS} s, ${progress.events} history events, ${progress.faults} faults (${((Date.now() - wallStartMs) / 1000).toFixed(1)} s wall)\n`,
-    );
-  });
-  io.stdout(
-    `${result.opCount} operations, ${result.faultCount} faults, ${result.simEvents} simulator events, checked in ${result.checkMs.toFixed(0)} ms; history hash ${result.historyHash}\n`,
-  );
-  return result;
-}
-
 export const testCommand: Command = {
   summary: 'run one Jepsen-style test (sim mode) and store it',
   async run(rawArgs, io) {
@@ -158,37 +108,7 @@ export const testCommand: Command = {
     io.stdout(
       `sim: ${options.workload} under ${options.nemesis.join(',') || 'no faults'} on ${options.nodes} nodes, ${options.timeLimitS} s, ${options.rate} ops/s, concurrency ${options.concurrency}\n`,
     );
-    const startTime = new Date();
-    const result = await runWithProgress(options, io);
-    const directory = createRunDir(store, testNameOf(options), startTime);
-    const testJson = {
-      name: testNameOf(options),
-      mode: 'sim',
-      sut: { name: 'etcd-ts' },
-      workload: options.workload,
-      nemesis: options.nemesis,
-      nodes: options.nodes,
-      timeLimitS: options.timeLimitS,
-      rate: options.rate,
-      concurrency: options.concurrency,
-      seed: String(options.seed),
-      startTime: startTime.toISOString(),
-      timeUnit: 'ms',
-      replayCommand: `etcd-chaos replay ${directory}`,
-      testCommand: testCommandOf(options),
-      historyHash: result.historyHash,
-      opCount: result.opCount,
-      faultCount: result.faultCount,
-      simOptions: options,
-    };
-    const { reportPath } = writeRun(store, directory, {
-      testJson,
-      historyJsonl: result.historyJsonl,
-      results: result.results,
-    });
-    io.stdout(`verdict: ${verdictWord(result.results.valid)}\n`);
-    io.stdout(`run dir: ${directory}\nreport: ${reportPath}\n`);
-    io.stdout(`replay: etcd-chaos replay ${directory}\n   or: ${testCommandOf(options)}\n`);
+    const { result } = await runSimAndStore(options, store, io);
     return exitCodeOfVerdict(result.results.valid);
   },
 };

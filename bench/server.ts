@@ -5,15 +5,25 @@
 // machine mean little (the generator, both clusters and the OS share the cores); the
 // ratios, measured back to back with the same generator, are the point.
 //
+// "What batching buys": the put cases run once more against an etcd-ts whose Raft loop
+// works every proposal in a Ready of its own (bench/etcd-ts-unbatched.ts), and the
+// batched/unbatched ratios are printed. BENCH_SERVER_BATCHING=skip leaves that run out.
+//
 // Needs `npm run build` (the script does it) and etcd/etcdctl (scripts/install-real.sh).
-// BENCH_SERVER_CASE_MS sets each case's duration (default 5000 ms).
+// BENCH_SERVER_CASE_MS sets each case's duration (default 5000 ms). Both clusters run with
+// --snapshot-count=100000, etcd 3.4's default (see snapshotCountFlag).
 
 import { performance } from 'node:perf_hooks';
+import { fileURLToPath } from 'node:url';
 import { type ClusterKind, startProcessCluster } from '../runner/process-cluster.js';
 import type { WorkloadClient } from '../workloads/client.js';
 import { GrpcClient } from '../workloads/grpc-client.js';
 
 const caseMs = Number(process.env.BENCH_SERVER_CASE_MS ?? 5000);
+// etcd 3.4's own default, given to both: etcd-ts's default (10 000) would make it encode
+// its whole MVCC store into a Raft snapshot a few times per run, each a stall of a few
+// hundred ms on every member, which etcd (whose store is already on disk) never pays.
+const snapshotCountFlag = '--snapshot-count=100000';
 const value = new Uint8Array(256).fill(0x61);
 const encoder = new TextEncoder();
 
@@ -100,13 +110,21 @@ async function measure(endpoints: readonly string[], benchCase: BenchCase): Prom
   };
 }
 
-async function benchKind(kind: ClusterKind): Promise<Measured[]> {
-  const cluster = await startProcessCluster({ kind, size: 3 });
+async function benchKind(
+  kind: ClusterKind,
+  options: { etcdTsEntry?: string; cases?: readonly BenchCase[] } = {},
+): Promise<Measured[]> {
+  const cluster = await startProcessCluster({
+    kind,
+    size: 3,
+    extraFlags: [snapshotCountFlag],
+    ...(options.etcdTsEntry === undefined ? {} : { etcdTsEntry: options.etcdTsEntry }),
+  });
   try {
     // Warm up: connections, leader election settled, JIT.
     await measure(cluster.endpoints, { ...cases[1]!, run: put });
     const results: Measured[] = [];
-    for (const benchCase of cases) results.push(await measure(cluster.endpoints, benchCase));
+    for (const benchCase of options.cases ?? cases) results.push(await measure(cluster.endpoints, benchCase));
     return results;
   } finally {
     await cluster.stop();
@@ -133,6 +151,25 @@ async function main(): Promise<void> {
         (a.errors + b.errors > 0
           ? `  (errors: etcd ${a.errors} ${a.firstError}, etcd-ts ${b.errors} ${b.firstError})`
           : ''),
+    );
+  });
+  if (process.env.BENCH_SERVER_BATCHING === 'skip') return;
+  const putCases = cases.filter((benchCase) => benchCase.run === put);
+  const unbatched = await benchKind('etcd-ts', {
+    etcdTsEntry: fileURLToPath(new URL('./etcd-ts-unbatched.js', import.meta.url)),
+    cases: putCases,
+  });
+  console.log('');
+  console.log(
+    'what batching buys (etcd-ts)  conc  |   batched ops/s   p99 ms | unbatched ops/s   p99 ms | ops ratio',
+  );
+  putCases.forEach((benchCase, i) => {
+    const batched = etcdTs[cases.indexOf(benchCase)]!;
+    const alone = unbatched[i]!;
+    console.log(
+      `${benchCase.name.padEnd(29)} ${String(benchCase.concurrency).padStart(4)}  | ${format(batched.opsPerSecond)} ${format(batched.p99Ms, 2)} |` +
+        ` ${format(alone.opsPerSecond)} ${format(alone.p99Ms, 2)} | ${format(batched.opsPerSecond / alone.opsPerSecond, 2)}x` +
+        (alone.errors > 0 ? `  (errors unbatched: ${alone.errors} ${alone.firstError})` : ''),
     );
   });
 }

@@ -21,6 +21,12 @@ export interface Explanation {
   stateAfterPrefix: string;
   couldNotPlace: StuckOperation[];
   sentence: string;
+  /**
+   * True when the partition was proven invalid before the search (a read no order of the
+   * writes explains) and the search stopped after a bounded number of steps: the prefix is
+   * the longest found, not necessarily the longest there is.
+   */
+  searchCutShort?: boolean;
 }
 
 export const prefixShownMax = 20;
@@ -32,7 +38,13 @@ function noun(operation: Operation): string {
 
 export function explain<State>(
   model: Model<State>,
-  options: { partition: string; operations: Operation[]; prefix: Operation[]; stateAfterPrefix: State },
+  options: {
+    partition: string;
+    operations: Operation[];
+    prefix: Operation[];
+    stateAfterPrefix: State;
+    searchCutShort?: boolean;
+  },
 ): Explanation {
   const { operations, prefix, stateAfterPrefix } = options;
   const placed = new Set(prefix.map((operation) => operation.id));
@@ -62,6 +74,7 @@ export function explain<State>(
     stateAfterPrefix: model.describeState(stateAfterPrefix),
     couldNotPlace: stuck,
     sentence: sentence(model, { blocking, prefix, stateAfterPrefix, partition: options.partition }),
+    ...(options.searchCutShort === true ? { searchCutShort: true } : {}),
   };
 }
 

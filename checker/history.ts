@@ -64,36 +64,42 @@ export class HistoryError extends Error {
  * process that never completes as indeterminate).
  */
 export function pairOperations(history: History): Operation[] {
-  const open = new Map<number, HistoryEvent>();
-  const operations: Operation[] = [];
-  const add = (invoke: HistoryEvent, completion: HistoryEvent | undefined): void => {
-    const crashed = completion === undefined || completion.type === 'info';
-    operations.push({
-      id: operations.length,
-      process: invoke.process as number,
-      f: invoke.f,
-      key: invoke.key,
-      input: invoke.value,
-      output: crashed ? undefined : completion.value,
-      crashed,
-      callIndex: invoke.index,
-      returnIndex: crashed ? Number.POSITIVE_INFINITY : completion.index,
-      callTime: invoke.time,
-      returnTime: crashed ? Number.POSITIVE_INFINITY : completion.time,
-    });
-  };
+  // Each operation is made at its invoke, so the list comes out in call order with no
+  // sort when the history is in index order (as written); completions fill them in.
+  const open = new Map<number, { invoke: HistoryEvent; operation: Operation }>();
+  const made: Operation[] = [];
+  const failed = new Set<Operation>();
+  let inIndexOrder = true;
+  let lastCallIndex = Number.NEGATIVE_INFINITY;
   for (const event of history) {
     if (event.process === 'nemesis') continue;
     const pending = open.get(event.process);
     if (event.type === 'invoke') {
       if (pending !== undefined) {
         throw new HistoryError(
-          `process ${event.process} invoked again at index ${event.index} while its invoke at index ${pending.index} was still open`,
+          `process ${event.process} invoked again at index ${event.index} while its invoke at index ${pending.invoke.index} was still open`,
           event.index,
           'type',
         );
       }
-      open.set(event.process, event);
+      // Crashed until a completion says otherwise: an invoke left open at the end is indeterminate.
+      const operation: Operation = {
+        id: made.length,
+        process: event.process,
+        f: event.f,
+        key: event.key,
+        input: event.value,
+        output: undefined,
+        crashed: true,
+        callIndex: event.index,
+        returnIndex: Number.POSITIVE_INFINITY,
+        callTime: event.time,
+        returnTime: Number.POSITIVE_INFINITY,
+      };
+      if (event.index < lastCallIndex) inIndexOrder = false;
+      lastCallIndex = event.index;
+      made.push(operation);
+      open.set(event.process, { invoke: event, operation });
       continue;
     }
     if (pending === undefined) {
@@ -106,11 +112,17 @@ export function pairOperations(history: History): Operation[] {
       );
     }
     open.delete(event.process);
-    if (event.type === 'fail') continue;
-    add(pending, event);
+    if (event.type === 'fail') failed.add(pending.operation);
+    else if (event.type === 'ok') {
+      const operation = pending.operation;
+      operation.crashed = false;
+      operation.output = event.value;
+      operation.returnIndex = event.index;
+      operation.returnTime = event.time;
+    }
   }
-  for (const pending of open.values()) add(pending, undefined);
-  operations.sort((a, b) => a.callIndex - b.callIndex);
+  const operations = failed.size === 0 ? made : made.filter((operation) => !failed.has(operation));
+  if (!inIndexOrder) operations.sort((a, b) => a.callIndex - b.callIndex);
   for (let i = 0; i < operations.length; i++) operations[i]!.id = i;
   return operations;
 }

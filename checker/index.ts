@@ -1,5 +1,10 @@
 // The checker's public surface. checker/ imports nothing outside checker/.
-export { type CheckHistoryOptions, checkHistory } from './check.js';
+export {
+  type CheckHistoryInWorkersOptions,
+  type CheckHistoryOptions,
+  checkHistory,
+  checkHistoryInWorkers,
+} from './check.js';
 export type { CheckerClock } from './clock.js';
 export type { CycleAnomaly, Edge, EdgeKind } from './elle/graph.js';
 export { checkListAppend, type DirectAnomaly, type ElleResult } from './elle/list-append.js';
@@ -25,6 +30,7 @@ export {
 export { checkLock, type HoldSpan, type LockViolation } from './lock.js';
 export type { Model, ModelFactory, ModelOptions, StepResult } from './model.js';
 export { models } from './models/index.js';
+export { inThreadMsMaxDefault } from './parallel-check.js';
 export {
   checkWatch,
   type WatchEvent,

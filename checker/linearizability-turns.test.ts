@@ -1,5 +1,6 @@
 // Partitions searched in turns: an invalid partition stops the others early, the memo
-// budget is shared, and a timeout names the first unfinished partition.
+// budget is shared, a timeout names the first unfinished partition, and the search of a
+// partition proven invalid up front stops once it has reached the violation.
 import { describe, expect, test } from 'vitest';
 import { type History, pairOperations } from './history.js';
 import { HistoryBuilder } from './history-builder.js';
@@ -59,5 +60,36 @@ describe('checkLinearizable() partitions in turns', () => {
     expect(result.partitions.map((partition) => [partition.name, partition.valid])).toEqual([
       ['a', 'unknown'],
     ]);
+  });
+
+  test('checkLinearizable() stops searching a proven stale read once it reaches it, with the same explanation', () => {
+    // Writes 1..5 one after another, then 4 concurrent writes each seen by a read, then a
+    // read of 1: stale (write 2 completed in between). Past the stale read the full search
+    // tries the orders of the concurrent writes before giving up.
+    const builder = new HistoryBuilder();
+    for (let value = 1; value <= 5; value++) builder.invoke(0, 'write', { value }).ok(0, 'write', { value });
+    for (let value = 6; value <= 9; value++) builder.invoke(value, 'write', { value });
+    for (let value = 6; value <= 9; value++) builder.invoke(value + 10, 'read');
+    for (let value = 6; value <= 9; value++) builder.ok(value + 10, 'read', { value: 15 - value });
+    for (let value = 6; value <= 9; value++) builder.ok(value, 'write', { value });
+    builder.invoke(1, 'read').ok(1, 'read', { value: 1 });
+    const operations = pairOperations(builder.history);
+    const full = checkLinearizable(registerModel({}), operations, {
+      stepsPerClockCheck: 1,
+      suspectSearchStepsMax: Number.POSITIVE_INFINITY,
+    });
+    const cut = checkLinearizable(registerModel({}), operations, {
+      stepsPerClockCheck: 1,
+      suspectSearchStepsMax: 1,
+    });
+    expect(full.valid).toBe(false);
+    expect(cut.valid).toBe(false);
+    expect(cut.partitions[0]!.steps).toBeLessThan(full.partitions[0]!.steps);
+    expect(cut.explanation?.searchCutShort).toBe(true);
+    expect(full.explanation?.searchCutShort).toBeUndefined();
+    expect({ ...cut.explanation, searchCutShort: undefined }).toEqual({
+      ...full.explanation,
+      searchCutShort: undefined,
+    });
   });
 });

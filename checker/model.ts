@@ -21,6 +21,12 @@ export interface Model<State> {
    * the search space. Optional.
    */
   prune?(operations: Operation[]): Operation[];
+  /**
+   * A cheap proof that a partition has no linearization: an operation no order can place
+   * (undefined when unsure; never a false alarm). Such partitions are searched first, alone,
+   * so a violation is found without searching the rest. Optional.
+   */
+  surelyStuck?(operations: Operation[]): Operation | undefined;
   /** A canonical key: two states are equal exactly when their hashes are equal. */
   hash(state: State): string | number;
   /** Splits operations into independently checkable groups (P-compositionality). */
@@ -72,6 +78,7 @@ export function pruneUnobservedWrites(
   operations: Operation[],
   options: { writes: ReadonlySet<string>; reads: ReadonlySet<string>; derives: ReadonlySet<string> },
 ): Operation[] {
+  if (!operations.some((operation) => operation.crashed)) return operations;
   if (operations.some((operation) => options.derives.has(operation.f))) return operations;
   const observed = new Set<string>();
   for (const operation of operations) {

@@ -37,7 +37,14 @@ export interface Frame<State> {
 
 export type SearchOutcome<State> =
   | { type: 'ok'; steps: number; memoEntries: number; longest: number }
-  | { type: 'illegal'; steps: number; memoEntries: number; best: Frame<State> | undefined }
+  | {
+      type: 'illegal';
+      steps: number;
+      memoEntries: number;
+      best: Frame<State> | undefined;
+      /** Stopped early on a partition proven invalid before the search: `best` is the longest prefix found. */
+      cutShort?: boolean;
+    }
   | { type: 'timeout'; steps: number; memoEntries: number; best: Frame<State> | undefined };
 
 /** What a paused search has done so far, read when it is stopped (timeout) or finished. */
@@ -52,6 +59,8 @@ export interface MemoBudget {
   entries: number;
   chars: number;
   entriesMax: number;
+  /** Bound on `chars`; default `memoCharsMax` (worker threads split it between them). */
+  charsMax?: number;
   /** State ids handed out (see `stateIdsMax`). */
   stateIds: number;
 }
@@ -183,7 +192,7 @@ export function createSearch<State>(
       relink(callSlot);
       return false;
     }
-    if (budget.entries < budget.entriesMax && budget.chars < memoCharsMax) {
+    if (budget.entries < budget.entriesMax && budget.chars < (budget.charsMax ?? memoCharsMax)) {
       memo.add(key);
       const chars = typeof key === 'number' ? numberKeyChars : key.length;
       budget.entries++;

@@ -1,6 +1,7 @@
 // The clock nemesis (Jepsen's bump): jumps the clocks of the leader, one member or a
 // minority forward or back by up to `bumpMsMax`; stopping the fault jumps them back by
-// the same amount (Jepsen's clock reset).
+// the same amount (Jepsen's clock reset). A target that cannot move clocks throws
+// UnsupportedFault, which the schedule records instead of a fault.
 
 import type { NodeId } from '../server/raft/types.js';
 import { type Nemesis, pickTargets } from './nemesis.js';
@@ -12,14 +13,19 @@ export function clockNemesis(): Nemesis {
   let offsets: { id: NodeId; deltaMs: number }[] = [];
   return {
     name: 'clock',
-    start(target, random) {
-      const { mode, nodes } = pickTargets(target, random);
-      offsets = nodes.map((id) => ({ id, deltaMs: random.intBetween(-bumpMsMax, bumpMsMax) }));
-      for (const { id, deltaMs } of offsets) target.clockOffset(id, deltaMs);
+    async start(target, random) {
+      const { mode, nodes } = await pickTargets(target, random);
+      const drawn = nodes.map((id) => ({ id, deltaMs: random.intBetween(-bumpMsMax, bumpMsMax) }));
+      offsets = [];
+      for (const offset of drawn) {
+        await target.clockOffset(offset.id, offset.deltaMs);
+        // Only what was applied is undone, should a later member refuse.
+        offsets.push(offset);
+      }
       return { f: 'start-clock', value: { mode, offsetsMs: offsets } };
     },
-    stop(target) {
-      for (const { id, deltaMs } of offsets) target.clockOffset(id, -deltaMs);
+    async stop(target) {
+      for (const { id, deltaMs } of offsets) await target.clockOffset(id, -deltaMs);
       const reset = offsets.map(({ id }) => id);
       offsets = [];
       return { f: 'stop-clock', value: { reset } };

@@ -3,21 +3,21 @@
 // the fault stops.
 
 import type { NodeId } from '../server/raft/types.js';
-import { type Nemesis, pickTargets } from './nemesis.js';
+import { membersIn, type Nemesis, pickTargets } from './nemesis.js';
 
 export function killNemesis(): Nemesis {
   let killed: NodeId[] = [];
   return {
     name: 'kill',
-    start(target, random) {
-      const { mode, nodes } = pickTargets(target, random);
-      killed = nodes.filter((id) => target.stateOf(id) !== 'down');
-      for (const id of killed) target.crash(id, { tearLastWrite: true });
+    async start(target, random) {
+      const { mode, nodes } = await pickTargets(target, random);
+      killed = await membersIn(target, { among: nodes, states: ['up', 'paused'] });
+      for (const id of killed) await target.crash(id, { tearLastWrite: true });
       return { f: 'start-kill', value: { mode, nodes: killed } };
     },
-    stop(target) {
-      const restarted = killed.filter((id) => target.stateOf(id) === 'down');
-      for (const id of restarted) target.restart(id);
+    async stop(target) {
+      const restarted = await membersIn(target, { among: killed, states: ['down'] });
+      for (const id of restarted) await target.restart(id);
       killed = [];
       return { f: 'stop-kill', value: { nodes: restarted } };
     },

@@ -1,26 +1,28 @@
-// The partition nemesis: cuts the network into random halves, isolates the leader, or
-// (on 5 members) builds a majority ring where every member sees its two neighbours, so
-// each has a majority but no two agree on which. Stop heals every link.
+// The partition nemesis: cuts the network into random halves, isolates the leader,
+// cuts one direction of one member's links (one-way-partition.ts), or (on 5 members)
+// builds a majority ring where every member sees its two neighbours, so each has a
+// majority but no two agree on which. Stop heals every link.
 
 import type { Random } from '../server/ports/random.js';
 import type { NodeId } from '../server/raft/types.js';
 import { type FaultRecord, type Nemesis, type NemesisTarget, pickMembers } from './nemesis.js';
+import { startOneWayPartition } from './one-way-partition.js';
 
-function halves(target: NemesisTarget, random: Random): FaultRecord {
+async function halves(target: NemesisTarget, random: Random): Promise<FaultRecord> {
   const ids = target.memberIds;
   const small = pickMembers(ids, Math.floor(ids.length / 2), random);
   const large = ids.filter((id) => !small.includes(id));
-  target.partition([small, large]);
+  await target.partition([small, large]);
   return { f: 'start-partition', value: { mode: 'halves', groups: [small, large] } };
 }
 
-function isolateLeader(target: NemesisTarget, leader: NodeId): FaultRecord {
+async function isolateLeader(target: NemesisTarget, leader: NodeId): Promise<FaultRecord> {
   const rest = target.memberIds.filter((id) => id !== leader);
-  target.partition([[leader], rest]);
+  await target.partition([[leader], rest]);
   return { f: 'start-partition', value: { mode: 'isolate-leader', groups: [[leader], rest] } };
 }
 
-function majorityRing(target: NemesisTarget, random: Random): FaultRecord {
+async function majorityRing(target: NemesisTarget, random: Random): Promise<FaultRecord> {
   // A random ring order; each member keeps links to its two ring neighbours only.
   const ring = [...target.memberIds];
   for (let i = ring.length - 1; i > 0; i--) {
@@ -33,8 +35,8 @@ function majorityRing(target: NemesisTarget, random: Random): FaultRecord {
     for (let j = i + 1; j < size; j++) {
       const distance = Math.min(j - i, size - (j - i));
       if (distance <= 1) continue;
-      target.blockLink(ring[i]!, ring[j]!);
-      target.blockLink(ring[j]!, ring[i]!);
+      await target.blockLink(ring[i]!, ring[j]!);
+      await target.blockLink(ring[j]!, ring[i]!);
       cut.push([ring[i]!, ring[j]!]);
     }
   }
@@ -44,15 +46,17 @@ function majorityRing(target: NemesisTarget, random: Random): FaultRecord {
 export function partitionNemesis(): Nemesis {
   return {
     name: 'partition',
-    start(target, random) {
-      const choice = random.intBelow(3);
-      const leader = target.leader();
+    resource: 'network',
+    async start(target, random) {
+      const choice = random.intBelow(4);
+      if (choice === 3) return startOneWayPartition(target, random);
+      const leader = await target.leader();
       if (choice === 1 && leader !== undefined) return isolateLeader(target, leader);
       if (choice === 2 && target.memberIds.length >= 5) return majorityRing(target, random);
       return halves(target, random);
     },
-    stop(target) {
-      target.heal();
+    async stop(target) {
+      await target.heal();
       return { f: 'stop-partition', value: 'healed' };
     },
   };

@@ -1,18 +1,33 @@
-// A seeded fault schedule (Jepsen's nemesis generator): every `intervalMs` it either
-// stops the fault in force or starts a new one, drawn from the composed nemeses, until
-// `faultWindowMs`; then it stops what is in force and heals everything (links, paused
-// and crashed members) so the run's remaining time is a recovery period before its
-// final reads. Every start, stop and the final heal is handed to `note` with its time,
-// which the runner records as a nemesis history event.
+// A seeded fault schedule (Jepsen's composed nemesis generator): every `intervalMs` it
+// draws one of the composed nemeses and toggles it — starts it if it is not in force,
+// stops it if it is — so with several nemeses several faults can be in force at once (a
+// partition during a kill), until `faultWindowMs`. Then it heals everything (stops what
+// is in force, heals links, resumes paused and restarts crashed members, then undoes the
+// faults that need a working cluster, such as a removed member) so the run's remaining
+// time is a recovery period before its final reads. Every start, stop, refusal and the
+// final heal is handed to `note` with its time: the runner records each as a nemesis
+// history event.
+//
+// Transitions run one at a time: each awaits the target's (possibly remote) controls,
+// and the next timer is set only after the previous transition finished.
 
 import { ConfigError, requirePositiveInteger } from '../server/config-error.js';
 import type { Clock } from '../server/ports/clock.js';
 import type { Random } from '../server/ports/random.js';
-import type { FaultRecord, Nemesis, NemesisTarget } from './nemesis.js';
+import type { NodeId } from '../server/raft/types.js';
+import {
+  type FaultRecord,
+  membersIn,
+  type Nemesis,
+  type NemesisTarget,
+  UnsupportedFault,
+} from './nemesis.js';
 
 export const intervalMsDefault = 5_000;
 /** Faults one schedule may start; a longer schedule is a runaway configuration. */
 export const faultsMax = 100_000;
+/** Tries the final heal gives a fault that cannot be undone yet (no quorum so far). */
+export const healStopAttemptsMax = 3;
 
 export interface NemesisScheduleOptions {
   readonly target: NemesisTarget;
@@ -23,15 +38,29 @@ export interface NemesisScheduleOptions {
   readonly intervalMs?: number;
   /** Faults start only before this time (ms from `start()`); then everything heals. */
   readonly faultWindowMs: number;
+  /**
+   * Several faults may be in force at once (default, as Jepsen's composed nemeses).
+   * False: a fault in force is stopped before another starts.
+   */
+  readonly overlapping?: boolean;
   /** Receives every fault record when it happens. */
   readonly note: (record: FaultRecord) => void;
 }
 
 export class NemesisSchedule {
   private readonly intervalMs: number;
-  private active: Nemesis | undefined;
+  /** Faults in force, in the order they started. */
+  private readonly active: Nemesis[] = [];
+  private readonly unsupported = new Set<Nemesis>();
   private faultCount = 0;
   private healed = false;
+  private healing = false;
+  /** The transition running now, or the last one: the next one chains after it. */
+  private chain: Promise<void> = Promise.resolve();
+  private resolveHealed: () => void = () => {};
+  private readonly healedPromise = new Promise<void>((resolve) => {
+    this.resolveHealed = resolve;
+  });
 
   constructor(private readonly options: NemesisScheduleOptions) {
     this.intervalMs = options.intervalMs ?? intervalMsDefault;
@@ -52,49 +81,136 @@ export class NemesisSchedule {
     return this.healed;
   }
 
+  /** Names of the faults in force now, in the order they started. */
+  get inForce(): string[] {
+    return this.active.map((nemesis) => nemesis.name);
+  }
+
+  /** Settles when the final heal has finished. */
+  whenHealed(): Promise<void> {
+    return this.healedPromise;
+  }
+
   start(): void {
     const { clock, faultWindowMs } = this.options;
     const startMs = clock.nowMs();
-    clock.setTimer(faultWindowMs, () => this.healAll());
+    const inWindow = (): boolean => !this.healing && clock.nowMs() - startMs < faultWindowMs;
+    clock.setTimer(faultWindowMs, () => {
+      this.healing = true;
+      this.serially(() => this.healAll());
+    });
     if (this.options.nemeses.length === 0) return;
     const step = (): void => {
-      if (this.healed || clock.nowMs() - startMs >= faultWindowMs) return;
-      this.transition();
-      clock.setTimer(this.intervalMs, step);
+      if (!inWindow()) return;
+      this.serially(async () => {
+        await this.transition();
+        if (inWindow()) clock.setTimer(this.intervalMs, step);
+      });
     };
     clock.setTimer(this.intervalMs, step);
   }
 
-  private transition(): void {
-    const { target, random, note } = this.options;
-    if (this.active !== undefined) {
-      note(this.active.stop(target, random));
-      this.active = undefined;
-      return;
-    }
-    const nemesis = this.options.nemeses[random.intBelow(this.options.nemeses.length)]!;
-    this.faultCount++;
-    this.active = nemesis;
-    note(nemesis.start(target, random));
+  /** Runs `operation` after every earlier transition finished; never two at once. */
+  private serially(operation: () => Promise<void>): void {
+    this.chain = this.chain.then(operation).catch((error: unknown) => {
+      this.options.note({ f: 'nemesis-error', value: { phase: 'schedule', error: messageOf(error) } });
+    });
   }
 
-  /** Stops the fault in force, then heals links and brings every member back up. */
-  private healAll(): void {
-    const { target, random, note } = this.options;
-    if (this.healed) return;
-    this.healed = true;
-    if (this.active !== undefined) {
-      note(this.active.stop(target, random));
-      this.active = undefined;
+  private async transition(): Promise<void> {
+    const { random, overlapping } = this.options;
+    const candidates = this.options.nemeses.filter((nemesis) => !this.unsupported.has(nemesis));
+    if (candidates.length === 0) return;
+    const nemesis = candidates[random.intBelow(candidates.length)]!;
+    if (this.active.includes(nemesis)) {
+      await this.stopFault(nemesis);
+      return;
     }
-    if (this.options.nemeses.length === 0) return;
-    target.heal();
-    const resumed = target.memberIds.filter((id) => target.stateOf(id) === 'paused');
-    for (const id of resumed) target.resume(id);
-    const restarted = target.memberIds.filter((id) => target.stateOf(id) === 'down');
-    for (const id of restarted) target.restart(id);
-    note({ f: 'heal', value: { resumed, restarted } });
+    if (overlapping === false && this.active.length > 0) {
+      // One fault at a time: the draw stops the fault in force instead.
+      await this.stopFault(this.active[0]!);
+      return;
+    }
+    const holder = this.active.find(
+      (each) => nemesis.resource !== undefined && each.resource === nemesis.resource,
+    );
+    if (holder !== undefined) {
+      // Its stop would undo the holder's fault too (heal restores every link): stop the holder.
+      await this.stopFault(holder);
+      return;
+    }
+    await this.startFault(nemesis);
   }
+
+  private async startFault(nemesis: Nemesis): Promise<void> {
+    const { target, random, note } = this.options;
+    this.faultCount++;
+    try {
+      note(await nemesis.start(target, random));
+      this.active.push(nemesis);
+    } catch (error) {
+      if (error instanceof UnsupportedFault) {
+        this.unsupported.add(nemesis);
+        note({
+          f: 'unsupported',
+          value: { nemesis: nemesis.name, fault: error.fault, reason: error.reason },
+        });
+      } else {
+        note({
+          f: 'nemesis-error',
+          value: { nemesis: nemesis.name, phase: 'start', error: messageOf(error) },
+        });
+      }
+      // Undo whatever part of the fault happened before the failure.
+      await this.stopFault(nemesis);
+    }
+  }
+
+  /** Stops a fault; one that cannot be stopped now stays in force for a later try. */
+  private async stopFault(nemesis: Nemesis): Promise<boolean> {
+    const { target, random, note } = this.options;
+    try {
+      note(await nemesis.stop(target, random));
+      const index = this.active.indexOf(nemesis);
+      if (index >= 0) this.active.splice(index, 1);
+      return true;
+    } catch (error) {
+      note({ f: 'nemesis-error', value: { nemesis: nemesis.name, phase: 'stop', error: messageOf(error) } });
+      return false;
+    }
+  }
+
+  /**
+   * Stops the faults in force, heals links and brings every member back up, then undoes
+   * the faults that need a working cluster; a stop that fails is tried up to
+   * `healStopAttemptsMax` times.
+   */
+  private async healAll(): Promise<void> {
+    const { target, note } = this.options;
+    if (this.healed) return;
+    try {
+      if (this.options.nemeses.length === 0) return;
+      for (const nemesis of this.active.filter((each) => !each.stopNeedsQuorum)) {
+        await this.stopFault(nemesis);
+      }
+      await target.heal();
+      const resumed = await membersIn(target, { among: target.memberIds, states: ['paused'] });
+      for (const id of resumed) await target.resume(id);
+      const restarted: NodeId[] = await membersIn(target, { among: target.memberIds, states: ['down'] });
+      for (const id of restarted) await target.restart(id);
+      for (let attempt = 0; attempt < healStopAttemptsMax && this.active.length > 0; attempt++) {
+        for (const nemesis of [...this.active]) await this.stopFault(nemesis);
+      }
+      note({ f: 'heal', value: { resumed, restarted, inForce: this.inForce } });
+    } finally {
+      this.healed = true;
+      this.resolveHealed();
+    }
+  }
+}
+
+function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
 }
 
 /** Splits `partition,kill` into names, dropping blanks, repeats and "none". */

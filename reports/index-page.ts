@@ -5,6 +5,7 @@ import { mkdirSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { verdictText } from './checker-sections.js';
 import { escapeHtml } from './escape.js';
+import { cachedSummary, type IndexCache, readIndexCache, writeIndexCache } from './index-cache.js';
 import { reportOperations, timeSpan } from './operations.js';
 import { pageStyle } from './page-style.js';
 import { describeProblem } from './problem.js';
@@ -190,10 +191,20 @@ export function renderIndexPage(summaries: RunSummary[]): string {
 
 /** Reads every run in the store and writes store/index.html; returns its path and the summaries. */
 export function writeIndexPage(store: string): { path: string; summaries: RunSummary[] } {
-  const summaries = findRuns(store).map((path) => summarizeRun(readRunDir(join(store, path)), path));
+  const cache = readIndexCache(store);
+  const next: IndexCache = new Map();
+  const summaries = findRuns(store).map((path) => {
+    const directory = join(store, path);
+    return cachedSummary(cache, next, {
+      directory,
+      path,
+      summarize: () => summarizeRun(readRunDir(directory), path),
+    });
+  });
   summaries.sort((a, b) => b.path.split('/')[1]!.localeCompare(a.path.split('/')[1]!));
   const path = join(store, indexFile);
   mkdirSync(store, { recursive: true });
   writeFileSync(path, renderIndexPage(summaries));
+  writeIndexCache(store, next);
   return { path, summaries };
 }

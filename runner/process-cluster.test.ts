@@ -15,7 +15,6 @@ const badOptions: readonly [string, ProcessClusterOptions][] = [
   ['startTimeoutMs', { kind: 'etcd', startTimeoutMs: 0 }],
   ['heartbeatMs', { kind: 'etcd', heartbeatMs: -1 }],
   ['electionTimeoutMs', { kind: 'etcd', heartbeatMs: 100, electionTimeoutMs: 400 }],
-  ['peerDial', { kind: 'etcd', peerDial: (link) => link.listen }],
   ['clusterToken', { kind: 'etcd-ts', clusterToken: 'has space' }],
 ];
 

@@ -1,17 +1,21 @@
 // An N-member etcd cluster of real child processes on loopback: either etcd-ts (`node
 // dist/server/main.js`) or the real `etcd` binary, each member with its own data dir and
 // log file under one temp dir. The real suites and the process-mode runner (Toxiproxy on
-// every link) build on it, so the address each member dials for each peer is a hook.
+// every link) build on it, so the address each member dials for each peer is a hook:
+// etcd-ts takes it as --peer-dial-overrides; real etcd, which dials the URLs its peers
+// advertise, gets hostnames as peer URLs (http://n2:PORT) and runs in its own mount
+// namespace (`unshare --mount`) with a per-member /etc/hosts bind-mounted over the real
+// one, mapping each peer's name to the address that member must dial (Go's resolver
+// reads /etc/hosts). That needs root (or CAP_SYS_ADMIN) and util-linux's unshare.
 // Every process started here is killed by stop(), and by a process-exit hook if the
 // test run dies first.
 
 import { type ChildProcess, spawn } from 'node:child_process';
-import { closeSync, existsSync, mkdirSync, mkdtempSync, openSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
+import { closeSync, mkdirSync, mkdtempSync, openSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { ConfigError } from '../server/config-error.js';
+import { boundedWait, freePorts, repoRoot } from './process-support.js';
 import { etcdctl } from './testing/etcdctl.js';
 
 export type ClusterKind = 'etcd-ts' | 'etcd';
@@ -53,21 +57,29 @@ export interface ProcessClusterOptions {
   /** Default `etcd-chaos`. */
   readonly clusterToken?: string;
   /**
-   * etcd-ts only: the address `from` dials to reach `to` (a Toxiproxy listener, say).
-   * Default: where `to` listens. Real etcd dials the advertised URLs; it has no per-link
-   * override, so giving this hook for kind 'etcd' is a ConfigError.
+   * The address `from` dials to reach `to` (a Toxiproxy listener, say); for real etcd its
+   * port must be `to`'s own peer port (only the host is remapped, through /etc/hosts).
+   * Default: where `to` listens.
    */
   readonly peerDial?: (link: PeerLink) => HostPort;
   /** Remove the temp dir in stop(). Default true; false keeps logs for a post-mortem. */
   readonly removeDataOnStop?: boolean;
+  /** Flags appended to every member's command line (e.g. `--unsafe-serve-reads-locally`). */
+  readonly extraFlags?: readonly string[];
+  /** etcd-ts only: give each member a fault-control endpoint (`--unsafe-fault-control`) on a free loopback port. */
+  readonly faultControl?: boolean;
 }
 
 export interface ProcessMember {
   readonly name: string;
   readonly clientUrl: string;
   readonly peerUrl: string;
+  /** The peer URL the member advertises: `peerUrl`, or http://NAME:PORT for real etcd behind per-link proxies. */
+  readonly advertisePeerUrl: string;
   readonly dataDir: string;
   readonly logFile: string;
+  /** http://127.0.0.1:PORT of the member's fault-control endpoint, when asked for. */
+  readonly faultControlUrl: string | undefined;
 }
 
 /** One started cluster; see startProcessCluster. */
@@ -81,6 +93,10 @@ export interface ProcessCluster {
   kill(member: string, signal: NodeJS.Signals): Promise<void>;
   /** Stops the member if it runs (SIGTERM), starts it on the same data dir, waits for health. */
   restart(member: string): Promise<void>;
+  /** Starts a member that is not running, on its data dir, and waits up to `waitMs` for its health; returns whether it got healthy. */
+  start(member: string, options?: { waitMs?: number }): Promise<boolean>;
+  /** Sends `signal` without waiting (SIGSTOP, SIGCONT). */
+  signal(member: string, signal: NodeJS.Signals): void;
   /** True while the member's process runs. */
   isRunning(member: string): boolean;
   /** Kills every member and removes the temp dir (unless removeDataOnStop is false). */
@@ -90,18 +106,6 @@ export interface ProcessCluster {
 const sizeMax = 9;
 const healthPollMs = 100;
 const exitWaitMs = 10_000;
-/** The repo root: the nearest folder above this file (in runner/ or dist/runner/) with a package.json. */
-const repoRoot = findRepoRoot(dirname(fileURLToPath(import.meta.url)));
-
-function findRepoRoot(start: string): string {
-  let dir = start;
-  for (let depth = 0; depth < 4; depth++) {
-    if (existsSync(join(dir, 'package.json'))) return dir;
-    dir = resolve(dir, '..');
-  }
-  return resolve(start, '..');
-}
-
 /** Every child this module started and not yet reaped, killed if the test process exits. */
 const liveChildren = new Set<ChildProcess>();
 process.once('exit', () => {
@@ -122,6 +126,8 @@ interface Settings {
   readonly clusterToken: string;
   readonly peerDial: ((link: PeerLink) => HostPort) | undefined;
   readonly removeDataOnStop: boolean;
+  readonly extraFlags: readonly string[];
+  readonly faultControl: boolean;
 }
 
 function settingsOf(options: ProcessClusterOptions): Settings {
@@ -148,8 +154,8 @@ function settingsOf(options: ProcessClusterOptions): Settings {
   if (!Number.isInteger(electionTimeoutMs) || electionTimeoutMs < 5 * heartbeatMs) {
     throw new ConfigError('electionTimeoutMs', electionTimeoutMs, `it must be at least 5 x heartbeatMs`);
   }
-  if (options.kind === 'etcd' && options.peerDial !== undefined) {
-    throw new ConfigError('peerDial', 'a function', 'real etcd has no per-peer dial override');
+  if (options.kind === 'etcd' && options.faultControl === true) {
+    throw new ConfigError('faultControl', true, 'only etcd-ts has a fault-control endpoint');
   }
   const clusterToken = options.clusterToken ?? 'etcd-chaos';
   if (!/^[A-Za-z0-9._-]+$/.test(clusterToken)) {
@@ -169,6 +175,8 @@ function settingsOf(options: ProcessClusterOptions): Settings {
     clusterToken,
     peerDial: options.peerDial,
     removeDataOnStop: options.removeDataOnStop ?? true,
+    extraFlags: options.extraFlags ?? [],
+    faultControl: options.faultControl === true,
   };
 }
 
@@ -176,16 +184,19 @@ function settingsOf(options: ProcessClusterOptions): Settings {
 export async function startProcessCluster(options: ProcessClusterOptions): Promise<ProcessCluster> {
   const settings = settingsOf(options);
   const dir = mkdtempSync(join(settings.baseDir, `${settings.kind}-cluster-`));
-  const ports = await freePorts(settings.host, 2 * settings.size);
+  const ports = await freePorts(settings.host, 3 * settings.size);
   const members: ProcessMember[] = [];
   for (let index = 0; index < settings.size; index++) {
     const name = `n${index + 1}`;
     const dataDir = join(dir, name);
     mkdirSync(dataDir, { recursive: true });
+    const viaHosts = settings.kind === 'etcd' && settings.peerDial !== undefined;
     members.push({
       name,
-      clientUrl: `http://${settings.host}:${ports[2 * index]}`,
-      peerUrl: `http://${settings.host}:${ports[2 * index + 1]}`,
+      clientUrl: `http://${settings.host}:${ports[3 * index]}`,
+      peerUrl: `http://${settings.host}:${ports[3 * index + 1]}`,
+      advertisePeerUrl: `http://${viaHosts ? name : settings.host}:${ports[3 * index + 1]}`,
+      faultControlUrl: settings.faultControl ? `http://127.0.0.1:${ports[3 * index + 2]}` : undefined,
       dataDir: join(dataDir, 'data'),
       logFile: join(dir, `${name}.log`),
     });
@@ -227,24 +238,72 @@ class Cluster implements ProcessCluster {
   }
 
   private commandOf(member: ProcessMember): [string, string[]] {
-    const initialCluster = this.members.map((peer) => `${peer.name}=${peer.peerUrl}`).join(',');
+    const initialCluster = this.members.map((peer) => `${peer.name}=${peer.advertisePeerUrl}`).join(',');
     const common = [
       `--name=${member.name}`,
       `--data-dir=${member.dataDir}`,
       `--listen-client-urls=${member.clientUrl}`,
       `--advertise-client-urls=${member.clientUrl}`,
       `--listen-peer-urls=${member.peerUrl}`,
-      `--initial-advertise-peer-urls=${member.peerUrl}`,
+      `--initial-advertise-peer-urls=${member.advertisePeerUrl}`,
       `--initial-cluster=${initialCluster}`,
       '--initial-cluster-state=new',
       `--initial-cluster-token=${this.settings.clusterToken}`,
       `--heartbeat-interval=${this.settings.heartbeatMs}`,
       `--election-timeout=${this.settings.electionTimeoutMs}`,
+      ...this.settings.extraFlags,
     ];
-    if (this.settings.kind === 'etcd') return [this.settings.etcdBinary, common];
+    if (this.settings.kind === 'etcd') {
+      if (this.settings.peerDial === undefined) return [this.settings.etcdBinary, common];
+      // $0 is the hosts file, "$@" the etcd command line: nothing is quoted by hand.
+      const script = 'mount --bind "$0" /etc/hosts && exec "$@"';
+      const hostsFile = this.writeHostsFile(member, this.settings.peerDial);
+      return [
+        'unshare',
+        [
+          '--mount',
+          '--propagation',
+          'private',
+          'sh',
+          '-c',
+          script,
+          hostsFile,
+          this.settings.etcdBinary,
+          ...common,
+        ],
+      ];
+    }
     const overrides = this.dialOverrides(member);
     const extra = overrides.length > 0 ? [`--peer-dial-overrides=${overrides.join(',')}`] : [];
+    if (member.faultControlUrl !== undefined) {
+      extra.push(`--unsafe-fault-control=${new URL(member.faultControlUrl).host}`);
+    }
     return [process.execPath, [this.settings.etcdTsEntry, ...common, ...extra]];
+  }
+
+  /** The member's /etc/hosts: its own name at its listener, each peer's at the address to dial. */
+  private writeHostsFile(member: ProcessMember, hook: (link: PeerLink) => HostPort): string {
+    const lines = ['127.0.0.1 localhost', `${this.settings.host} ${member.name}`];
+    for (const peer of this.members) {
+      if (peer.name === member.name) continue;
+      const url = new URL(peer.peerUrl);
+      const dial = hook({
+        from: member.name,
+        to: peer.name,
+        listen: { host: url.hostname, port: Number(url.port) },
+      });
+      if (dial.port !== Number(url.port)) {
+        throw new ConfigError(
+          'peerDial',
+          `${dial.host}:${dial.port}`,
+          `real etcd must dial ${peer.name}'s own port ${url.port}`,
+        );
+      }
+      lines.push(`${dial.host} ${peer.name}`);
+    }
+    const file = join(this.dir, `${member.name}.hosts`);
+    writeFileSync(file, `${lines.join('\n')}\n`);
+    return file;
   }
 
   private dialOverrides(member: ProcessMember): string[] {
@@ -263,8 +322,8 @@ class Cluster implements ProcessCluster {
       });
   }
 
-  async waitHealthy(members: readonly ProcessMember[]): Promise<void> {
-    const deadline = Date.now() + this.settings.startTimeoutMs;
+  async waitHealthy(members: readonly ProcessMember[], waitMs = this.settings.startTimeoutMs): Promise<void> {
+    const deadline = Date.now() + waitMs;
     let last = '';
     for (;;) {
       for (const member of members) {
@@ -281,9 +340,7 @@ class Cluster implements ProcessCluster {
       if (result.exitCode === 0) return;
       last = `${result.stdout}${result.stderr}`.trim();
       if (Date.now() >= deadline) {
-        throw new Error(
-          `cluster not healthy after ${this.settings.startTimeoutMs} ms (logs in ${this.dir}): ${last}`,
-        );
+        throw new Error(`cluster not healthy after ${waitMs} ms (logs in ${this.dir}): ${last}`);
       }
       await new Promise((done) => setTimeout(done, healthPollMs));
     }
@@ -301,6 +358,25 @@ class Cluster implements ProcessCluster {
     const exited = new Promise<void>((done) => child.once('exit', () => done()));
     child.kill(signal);
     await boundedWait(exited, exitWaitMs, `member ${name} still runs ${exitWaitMs} ms after ${signal}`);
+  }
+
+  async start(name: string, options: { waitMs?: number } = {}): Promise<boolean> {
+    const member = this.memberNamed(name);
+    if (this.isRunning(name)) return true;
+    this.launch(member);
+    try {
+      await this.waitHealthy([member], options.waitMs);
+      return true;
+    } catch (error) {
+      // A member that runs but cannot reach a quorum (a partition, say) is still started.
+      if (!this.isRunning(name)) throw error;
+      return false;
+    }
+  }
+
+  signal(name: string, signal: NodeJS.Signals): void {
+    this.memberNamed(name);
+    if (this.isRunning(name)) this.children.get(name)?.kill(signal);
   }
 
   async restart(name: string): Promise<void> {
@@ -334,42 +410,4 @@ class Cluster implements ProcessCluster {
     if (member === undefined) throw new ConfigError('member', name, 'no member has this name');
     return member;
   }
-}
-
-async function boundedWait(promise: Promise<void>, timeoutMs: number, message: string): Promise<void> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(message)), timeoutMs);
-  });
-  try {
-    await Promise.race([promise, timeout]);
-  } finally {
-    clearTimeout(timer);
-  }
-}
-
-/**
- * Ports the OS hands out for port 0, all held open at once so no two are equal, then
- * released together. Another process could take one in between; start() then fails
- * with the member's log naming the port in use.
- */
-async function freePorts(host: string, count: number): Promise<number[]> {
-  const servers = await Promise.all(
-    Array.from(
-      { length: count },
-      () =>
-        new Promise<ReturnType<typeof createServer>>((done, fail) => {
-          const server = createServer();
-          server.once('error', fail);
-          server.listen(0, host, () => done(server));
-        }),
-    ),
-  );
-  const ports = servers.map((server) => {
-    const address = server.address();
-    if (address === null || typeof address === 'string') throw new Error('no port from listen(0)');
-    return address.port;
-  });
-  await Promise.all(servers.map((server) => new Promise<void>((done) => server.close(() => done()))));
-  return ports;
 }

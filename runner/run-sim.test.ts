@@ -6,7 +6,14 @@ import { fc, test as propertyTest } from '@fast-check/vitest';
 import { describe, expect, test } from 'vitest';
 import { ConfigError } from '../server/config-error.js';
 import type { RecordedEvent } from '../workloads/recorder.js';
-import { checkSetFinalRead, runSimTest, type SimTestOptions, validateSimOptions } from './run-sim.js';
+import { workloads } from '../workloads/registry.js';
+import {
+  checkSetFinalRead,
+  runSimTest,
+  type SimTestOptions,
+  supportedWorkloads,
+  validateSimOptions,
+} from './run-sim.js';
 
 const shortRun: SimTestOptions = {
   workload: 'register',
@@ -136,6 +143,9 @@ describe('runSimTest with dedicated checkers', () => {
     ['append', 'transactional'],
     ['wr', 'transactional'],
     ['lock', 'other'],
+    ['watch', 'watch'],
+    ['lease', 'other'],
+    ['kubernetes', 'watch'],
   ])(
     '`runSimTest()` runs %s under partition and kill to a valid verdict (%s result)',
     async (workload, type) => {
@@ -151,7 +161,6 @@ describe('runSimTest with dedicated checkers', () => {
 describe('validateSimOptions', () => {
   const cases: [string, Partial<SimTestOptions>][] = [
     ['workload', { workload: 'nope' }],
-    ['workload', { workload: 'watch' }],
     ['nemesis', { nemesis: ['flood'] }],
     ['nodes', { nodes: 2 }],
     ['nodes', { nodes: 4, nemesis: [] }],
@@ -170,6 +179,10 @@ describe('validateSimOptions', () => {
     }
     expect(caught).toBeInstanceOf(ConfigError);
     expect((caught as ConfigError).field).toBe(field);
+  });
+
+  test('`supportedWorkloads()` is every registered workload: each has its checker wired', () => {
+    expect(supportedWorkloads()).toEqual([...workloads.keys()]);
   });
 
   test('`validateSimOptions()` accepts the short run', () => {

@@ -7,16 +7,6 @@
 
 import { createHash } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
-import { transactionsOf } from '../checker/elle/transactions.js';
-import {
-  checkHistory,
-  checkListAppend,
-  checkLock,
-  checkRwRegister,
-  type ElleResult,
-  type History,
-  models,
-} from '../checker/index.js';
 import { nemeses } from '../nemesis/registry.js';
 import { NemesisSchedule } from '../nemesis/schedule.js';
 import type { RunResults } from '../reports/index.js';
@@ -24,12 +14,15 @@ import { ConfigError, requirePositiveInteger } from '../server/config-error.js';
 import type { Clock } from '../server/ports/clock.js';
 import type { Random } from '../server/ports/random.js';
 import { SimEtcdCluster } from '../sim/etcd-cluster.js';
+import { SimNemesisTarget } from '../sim/nemesis-target.js';
 import { SimClient } from '../sim/sim-client.js';
 import { SimWorkloadClient, worldClockOf } from '../sim/sim-workload-adapter.js';
 import { type GeneratorResult, runGenerator } from '../workloads/generator.js';
 import { type RecordedEvent, Recorder } from '../workloads/recorder.js';
 import { workloads } from '../workloads/registry.js';
-import type { Workload } from '../workloads/workload.js';
+import { checkRun, supportedWorkloads } from './run-sim-check.js';
+
+export { checkSetFinalRead, supportedWorkloads } from './run-sim-check.js';
 
 export interface SimTestOptions {
   readonly workload: string;
@@ -71,57 +64,6 @@ export interface SimTestResult {
 export const eventsMaxDefault = 20_000_000;
 /** Virtual time after the time limit for in-flight requests and final reads to finish. */
 const drainMsMax = 120_000;
-const checkerTimeoutMs = 60_000;
-
-/** The dedicated (Elle-style) checkers this runner runs, by the name a workload gives. */
-const dedicatedCheckers: ReadonlyMap<string, (history: History) => { valid: boolean }> = new Map<
-  string,
-  (history: History) => { valid: boolean }
->([
-  ['list-append', checkListAppend],
-  ['rw-register', checkRwRegister],
-  ['lock', checkLock],
-]);
-
-/**
- * Elle's anomalies in the report's transactional shape: cycle edges name transactions by
- * the history index of their invoke, so the report can point at them on the timeline.
- */
-function transactionalResult(
-  name: string,
-  history: readonly RecordedEvent[],
-  result: ElleResult,
-): RunResults['checkers'][number] {
-  const transactions = transactionsOf([...history]);
-  const invokeOf = (id: number): number => transactions[id]?.invokeIndex ?? id;
-  return {
-    type: 'transactional',
-    name,
-    valid: result.valid,
-    anomalies: result.anomalies.map((anomaly) =>
-      'cycle' in anomaly
-        ? {
-            name: anomaly.type,
-            cycle: anomaly.cycle.map((edge) => ({
-              from: invokeOf(edge.from),
-              to: invokeOf(edge.to),
-              type: edge.kind,
-            })),
-            sentence: anomaly.description,
-          }
-        : { name: anomaly.type, cycle: [], sentence: anomaly.description },
-    ),
-  };
-}
-
-/** Workloads whose checker this runner can run (the rest need their dedicated checker wired). */
-export function supportedWorkloads(): string[] {
-  return [...workloads.keys()].filter((name) => {
-    const checker = workloads.get(name)!({ keyPrefix: '' }).checker;
-    return checker.kind === 'model' ? models.has(checker.model) : dedicatedCheckers.has(checker.name);
-  });
-}
-
 function recoveryMsOf(options: SimTestOptions): number {
   return Math.round((options.recoveryS ?? Math.min(10, options.timeLimitS / 2)) * 1000);
 }
@@ -173,75 +115,6 @@ export function sha256Hex(text: string): string {
   return createHash('sha256').update(text).digest('hex');
 }
 
-/** Elements listed in a set check's details; more are counted only. */
-const setDetailsMax = 50;
-
-/**
- * Jepsen's set checker: every acknowledged add must be in the final read, and the read
- * holds nothing that was never added. (Checking the set model for linearizability
- * would also do, but its search grows with the thousands of concurrent adds.)
- */
-export function checkSetFinalRead(history: readonly RecordedEvent[]): RunResults {
-  const attempted = new Set<unknown>();
-  const acknowledged: unknown[] = [];
-  let finalRead: readonly unknown[] | undefined;
-  for (const event of history) {
-    if (event.process === 'nemesis') continue;
-    if (event.f === 'add' && event.type === 'invoke') attempted.add(event.value);
-    if (event.f === 'add' && event.type === 'ok') acknowledged.push(event.value);
-    if (event.f === 'read' && event.type === 'ok' && Array.isArray(event.value)) finalRead = event.value;
-  }
-  const read = new Set(finalRead ?? []);
-  const lost = acknowledged.filter((element) => !read.has(element));
-  const unexpected = [...read].filter((element) => !attempted.has(element));
-  const valid = finalRead === undefined ? 'unknown' : lost.length === 0 && unexpected.length === 0;
-  const details = {
-    attempted: attempted.size,
-    acknowledged: acknowledged.length,
-    read: finalRead === undefined ? 'no final read succeeded' : read.size,
-    lost: lost.slice(0, setDetailsMax),
-    lostCount: lost.length,
-    unexpected: unexpected.slice(0, setDetailsMax),
-    unexpectedCount: unexpected.length,
-  };
-  return { version: 1, valid, checkers: [{ type: 'other', name: 'set (final read)', valid, details }] };
-}
-
-function checkRun(workload: Workload, history: readonly RecordedEvent[]): RunResults {
-  if (workload.checker.kind === 'checker') {
-    const name = workload.checker.name;
-    const check = dedicatedCheckers.get(name);
-    if (check === undefined) throw new Error(`no checker ${name} for ${workload.name}`);
-    const result = check([...history]);
-    if (name === 'list-append' || name === 'rw-register') {
-      return {
-        version: 1,
-        valid: result.valid,
-        checkers: [transactionalResult(name, history, result as ElleResult)],
-      };
-    }
-    return {
-      version: 1,
-      valid: result.valid,
-      checkers: [{ type: 'other', name, valid: result.valid, details: result }],
-    };
-  }
-  const model = workload.checker.model;
-  if (model === 'set') return checkSetFinalRead(history);
-  const result = checkHistory([...history], {
-    model,
-    clock: { nowMs: () => performance.now() },
-    timeoutMs: checkerTimeoutMs,
-  });
-  return {
-    version: 1,
-    valid: result.valid,
-    checkers: [
-      { type: 'linearizability', name: `linearizable ${model}`, valid: result.valid, model, result },
-    ],
-  };
-}
-
 export interface SimProgress {
   readonly virtualTimeMs: number;
   readonly events: number;
@@ -288,7 +161,7 @@ async function startWorld(options: SimTestOptions): Promise<SimWorld> {
       ),
   );
   const schedule = new NemesisSchedule({
-    target: cluster,
+    target: new SimNemesisTarget(cluster),
     nemeses: options.nemesis.map((name) => nemeses.get(name)!.create()),
     clock,
     random: nemesisRandom,

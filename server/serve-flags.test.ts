@@ -36,6 +36,17 @@ describe('parseServeFlags()', () => {
     expect(config.peerDial.get(n2.id)).toEqual({ host: '127.0.0.1', port: 30002 });
   });
 
+  test('--unsafe-fault-control exists only when given, and only on loopback', () => {
+    expect(parseServeFlags(['--name=n1']).faultControl).toBeUndefined();
+    expect(parseServeFlags(['--unsafe-fault-control=127.0.0.1:4001']).faultControl).toEqual({
+      host: '127.0.0.1',
+      port: 4001,
+    });
+    expect(() => parseServeFlags(['--unsafe-fault-control=0.0.0.0:4001'])).toThrow(
+      "Cannot use '--unsafe-fault-control'",
+    );
+  });
+
   test.each([
     [['--name=zz', `--initial-cluster=${cluster}`], "Cannot use '--initial-cluster'"],
     [['--heartbeat-interval=100', '--election-timeout=200'], "Cannot use '--election-timeout' = 200"],

@@ -3,14 +3,16 @@
 // --initial-advertise-peer-urls, --initial-cluster, --initial-cluster-state,
 // --initial-cluster-token, --heartbeat-interval, --election-timeout, --snapshot-count),
 // plus the few the chaos suite needs: per-peer dial overrides (so every directed link can
-// pass through its own Toxiproxy proxy) and an unsafe switch for planting a stale-read
-// bug. Parsing is pure: it returns a config or
+// pass through its own Toxiproxy proxy), an unsafe switch for planting a stale-read
+// bug, and `--unsafe-fault-control HOST:PORT` (loopback only), the clock/disk
+// fault-control endpoint of serve-fault-control.ts. Parsing is pure: it returns a config or
 // throws a ConfigError naming the flag and its value.
 
 import { parseArgs } from 'node:util';
 import type { Member } from './api/cluster-types.js';
 import { ConfigError } from './config-error.js';
 import { clusterIdOf, memberIdOf } from './node/member-id.js';
+import { isLoopbackHost } from './serve-fault-control.js';
 
 export interface ServeConfig {
   readonly name: string;
@@ -28,6 +30,8 @@ export interface ServeConfig {
   readonly electionTimeoutMs: number;
   readonly snapshotEntries: number;
   readonly unsafeServeReadsLocally: boolean;
+  /** Where the fault-control endpoint listens; undefined (the default) means it does not exist. */
+  readonly faultControl: { host: string; port: number } | undefined;
 }
 
 const flags = {
@@ -45,6 +49,7 @@ const flags = {
   'snapshot-count': { type: 'string', default: '10000' },
   'peer-dial-overrides': { type: 'string', default: '' },
   'unsafe-serve-reads-locally': { type: 'boolean', default: false },
+  'unsafe-fault-control': { type: 'string' },
 } as const;
 
 export function parseServeFlags(args: readonly string[]): ServeConfig {
@@ -119,6 +124,7 @@ export function parseServeFlags(args: readonly string[]): ServeConfig {
     electionTimeoutMs,
     snapshotEntries: positiveInteger('--snapshot-count', values['snapshot-count']),
     unsafeServeReadsLocally: values['unsafe-serve-reads-locally'],
+    faultControl: faultControlOf(values['unsafe-fault-control']),
   };
 }
 
@@ -142,6 +148,19 @@ function parseInitialCluster(spec: string, token: string): Member[] {
     throw new ConfigError('--initial-cluster', spec, 'two members share peer URLs');
   }
   return members;
+}
+
+function faultControlOf(value: string | undefined): { host: string; port: number } | undefined {
+  if (value === undefined) return undefined;
+  const address = hostPort('--unsafe-fault-control', `http://${value}`);
+  if (!isLoopbackHost(address.host)) {
+    throw new ConfigError(
+      '--unsafe-fault-control',
+      value,
+      'it must be a loopback address (127.0.0.0/8, ::1, localhost)',
+    );
+  }
+  return address;
 }
 
 function splitList(value: string | undefined): string[] {

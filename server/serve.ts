@@ -1,16 +1,19 @@
 // Runs an etcd-ts member as a process: the real ports (process clock, OS-seeded random,
 // node:fs disk with the WAL, TCP peer transport) around an EtcdNode, served over gRPC.
 // SIGTERM stops it cleanly (streams are ended, the WAL closed); SIGKILL loses nothing
-// that was acknowledged, because a write is acknowledged only after its fsync.
+// that was acknowledged, because a write is acknowledged only after its fsync. With
+// --unsafe-fault-control the clock and the disk take injected faults (serve-fault-control.ts).
 
 import { randomBytes } from 'node:crypto';
 import { withRequestChecks } from './api/checked-service.js';
 import type { Member } from './api/cluster-types.js';
 import { startEtcdGrpcServer } from './api/grpc-server.js';
 import { EtcdNode } from './node/etcd-node.js';
+import { FaultDisk } from './ports/fault-disk.js';
 import { ProcessClock } from './ports/process-clock.js';
 import { Xoshiro128 } from './ports/random.js';
 import { RealDisk } from './ports/real-disk.js';
+import { startFaultControl } from './serve-fault-control.js';
 import type { ServeConfig } from './serve-flags.js';
 import { type PeerAddress, TcpTransport } from './transport/tcp-transport.js';
 import { WalPersistence } from './wal/wal-persistence.js';
@@ -31,7 +34,10 @@ export async function serve(config: ServeConfig, log: (line: string) => void): P
       'WARNING: --unsafe-serve-reads-locally is set: linearizable reads skip ReadIndex and MAY RETURN STALE DATA.',
     );
   }
-  const persistence = WalPersistence.open(new RealDisk(), {
+  // The disk goes through FaultDisk only when faults may be injected; else it is plain.
+  const faultDisk =
+    config.faultControl === undefined ? undefined : new FaultDisk(new RealDisk(), random.fork());
+  const persistence = WalPersistence.open(faultDisk ?? new RealDisk(), {
     dir: config.dataDir,
     logger: { info: log, warn: (line) => log(`WARNING: ${line}`) },
     metadata: { nodeId: config.memberId, clusterId: config.clusterId },
@@ -69,6 +75,10 @@ export async function serve(config: ServeConfig, log: (line: string) => void): P
     onInternalError: (error, method) =>
       log(`internal error in ${method}: ${(error as Error).stack ?? String(error)}`),
   });
+  const faultControl =
+    config.faultControl === undefined || faultDisk === undefined
+      ? undefined
+      : await startFaultControl({ ...config.faultControl, clock, disk: faultDisk, log });
   log(
     `etcd-ts ${config.name} (member ${config.memberId.toString(16)}, cluster ${config.clusterId.toString(16)}) ` +
       `serving clients on ${grpc.host}:${grpc.port}, peers on ${transport.address().host}:${transport.address().port}`,
@@ -78,6 +88,7 @@ export async function serve(config: ServeConfig, log: (line: string) => void): P
     peerPort: transport.address().port,
     node,
     async stop() {
+      await faultControl?.close();
       await grpc.shutdown();
       node.stop();
       await transport.close();

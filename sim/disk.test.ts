@@ -1,5 +1,6 @@
 // The simulated disk's crash semantics: unsynced bytes lost, torn tails, directory
-// entries durable only after syncDir, bit flips, ENOSPC and determinism.
+// entries durable only after syncDir, bit flips, ENOSPC, fsync faults (stalls, a failed
+// write or fsync that keeps only what was synced) and determinism.
 
 import { fc, test } from '@fast-check/vitest';
 import { describe, expect } from 'vitest';
@@ -101,5 +102,62 @@ describe('SimDisk', () => {
       return disk.read('/d/f');
     };
     expect(run()).toEqual(run());
+  });
+
+  test('`setFault()` slow-fsync reports a stall on every sync until cleared', () => {
+    const disk = new SimDisk();
+    const stalls: number[] = [];
+    disk.onStall = (stallMs) => stalls.push(stallMs);
+    disk.setFault({ type: 'slow-fsync', latencyMs: 40 }, new Xoshiro128(1));
+    fileWith(disk, '/d/f', bytes(1), bytes(2));
+    disk.openAppend('/d/f', { create: false }).sync();
+    expect(stalls).toEqual([40, 40]);
+    disk.setFault(undefined, new Xoshiro128(1));
+    disk.openAppend('/d/f', { create: false }).sync();
+    expect(stalls).toEqual([40, 40]);
+    expect(disk.stats.stalls).toBe(2);
+  });
+
+  test('`setFault()` fsync-spikes stalls some syncs for at most latencyMsMax', () => {
+    const disk = new SimDisk();
+    const stalls: number[] = [];
+    disk.onStall = (stallMs) => stalls.push(stallMs);
+    disk.setFault({ type: 'fsync-spikes', latencyMsMax: 500, perMille: 200 }, new Xoshiro128(3));
+    disk.mkdirp('/d');
+    const handle = disk.openAppend('/d/f', { create: true });
+    for (let i = 0; i < 200; i++) handle.sync();
+    expect(stalls.length).toBeGreaterThan(10);
+    expect(stalls.length).toBeLessThan(100);
+    expect(stalls.every((stallMs) => stallMs >= 1 && stallMs <= 500)).toBe(true);
+  });
+
+  test('`setFault()` fail-fsync fails the next sync, every one after it, and the crash keeps only synced bytes', () => {
+    const disk = new SimDisk();
+    let failures = 0;
+    disk.onFail = () => failures++;
+    fileWith(disk, '/d/f', bytes(1, 2), bytes(3));
+    disk.setFault({ type: 'fail-fsync' }, new Xoshiro128(1));
+    const handle = disk.openAppend('/d/f', { create: false });
+    expect(() => handle.sync()).toThrow(DiskError);
+    expect(disk.hasFailed).toBe(true);
+    expect(() => handle.sync()).toThrow('after a failed fsync');
+    expect(failures).toBe(1);
+    disk.crash({ tearLastWrite: false, random: new Xoshiro128(1) });
+    expect(disk.hasFailed).toBe(false);
+    expect(disk.read('/d/f')).toEqual(bytes(1, 2));
+    const reopened = disk.openAppend('/d/f', { create: false });
+    reopened.append(bytes(9));
+    reopened.sync();
+    expect(disk.syncedBytes('/d/f')).toBe(3);
+  });
+
+  test('`setFault()` fail-fsync fails a write that comes first and writes nothing', () => {
+    const disk = new SimDisk();
+    fileWith(disk, '/d/f', bytes(1), bytes());
+    disk.setFault({ type: 'fail-fsync' }, new Xoshiro128(1));
+    const handle = disk.openAppend('/d/f', { create: false });
+    expect(() => handle.append(bytes(2))).toThrow('write failed (disk fault)');
+    expect(disk.read('/d/f')).toEqual(bytes(1));
+    expect(disk.stats.failedSyncs).toBe(1);
   });
 });

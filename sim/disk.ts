@@ -6,7 +6,10 @@
 // a random-length prefix of the bytes written after the last sync (a write in flight
 // that reached the platter in part). Creations, renames and removals not followed by
 // syncDir are undone. flipBit() corrupts a byte on demand; a capacity makes appends
-// fail with ENOSPC. All randomness comes from the Random passed to crash().
+// fail with ENOSPC. A disk fault (setFault) makes fsyncs slow — each one reports a stall
+// to `onStall`, which the cluster turns into virtual time the member spends blocked —
+// or makes the next fsync fail with EIO. All randomness comes from the Random passed to
+// crash() and setFault().
 //
 // Directories themselves are durable as soon as mkdirp returns (a simplification: the
 // WAL creates its directories once, before anything else).
@@ -33,6 +36,12 @@ export interface CrashOptions {
   readonly random: Random;
 }
 
+/** A fault on fsync (the nemesis's DiskFault, in the disk's own terms). */
+export type SimDiskFault =
+  | { readonly type: 'slow-fsync'; readonly latencyMs: number }
+  | { readonly type: 'fsync-spikes'; readonly latencyMsMax: number; readonly perMille: number }
+  | { readonly type: 'fail-fsync' };
+
 export class SimDisk implements Disk {
   private readonly directories = new Set<string>(['/']);
   /** What each path names now (the page cache's view). */
@@ -42,7 +51,13 @@ export class SimDisk implements Disk {
   private generation = 0;
   private readonly capacityBytes: number;
   /** Counters for tests and the simulator's statistics. */
-  readonly stats = { appends: 0, syncs: 0, dirSyncs: 0, crashes: 0 };
+  readonly stats = { appends: 0, syncs: 0, dirSyncs: 0, crashes: 0, failedSyncs: 0, stalls: 0 };
+  private fault: { fault: SimDiskFault; random: Random } | undefined;
+  private failed = false;
+  /** Told how long each slow fsync blocks the caller (virtual ms). */
+  onStall: ((stallMs: number) => void) | undefined;
+  /** Told when an fsync fails (the member must stop). */
+  onFail: (() => void) | undefined;
 
   constructor(options: SimDiskOptions = {}) {
     this.capacityBytes = options.capacityBytes ?? Number.MAX_SAFE_INTEGER;
@@ -128,6 +143,7 @@ export class SimDisk implements Disk {
   crash(options: CrashOptions): void {
     this.stats.crashes++;
     this.generation++;
+    this.failed = false;
     const survivors = new Map<string, Inode>();
     const seen = new Map<Inode, Inode>();
     for (const [path, inode] of this.durableNames) {
@@ -143,6 +159,25 @@ export class SimDisk implements Disk {
     }
     this.names = survivors;
     this.durableNames = new Map(survivors);
+  }
+
+  /** Starts a fault on fsync; `undefined` ends it. A `fail-fsync` fault fails once, then ends. */
+  setFault(fault: SimDiskFault | undefined, random: Random): void {
+    if (fault?.type === 'slow-fsync') requirePositiveInteger('latencyMs', fault.latencyMs);
+    if (fault?.type === 'fsync-spikes') {
+      requirePositiveInteger('latencyMsMax', fault.latencyMsMax);
+      requirePositiveInteger('perMille', fault.perMille);
+    }
+    this.fault = fault === undefined ? undefined : { fault, random };
+  }
+
+  get faultType(): SimDiskFault['type'] | undefined {
+    return this.fault?.fault.type;
+  }
+
+  /** True once an fsync failed, until the next crash (the process that saw it must stop). */
+  get hasFailed(): boolean {
+    return this.failed;
   }
 
   /** Flips one bit of a file, durable or not (media corruption). */
@@ -171,9 +206,25 @@ export class SimDisk implements Disk {
     return this.inodeAt(path).syncedLength;
   }
 
+  /**
+   * Throws EIO for the write or fsync a `fail-fsync` fault is waiting for, and for every
+   * one after it until the crash: like Linux after a failed fsync, the dirty pages' fate
+   * is unknown, and the caller must not go on as if they were durable.
+   */
+  private failIfFaulted(path: string, operation: 'write' | 'fsync'): void {
+    if (this.failed) throw new DiskError('EIO', path, `${operation} after a failed fsync`);
+    if (this.fault?.fault.type !== 'fail-fsync') return;
+    this.fault = undefined;
+    this.failed = true;
+    this.stats.failedSyncs++;
+    this.onFail?.();
+    throw new DiskError('EIO', path, `${operation} failed (disk fault)`);
+  }
+
   /** @internal used by SimFileHandle */
   appendTo(handle: { path: string; inode: Inode; generation: number }, data: Uint8Array): void {
     this.checkHandle(handle);
+    this.failIfFaulted(handle.path, 'write');
     const limited = this.capacityBytes !== Number.MAX_SAFE_INTEGER;
     if (limited && this.usedBytes() + data.length > this.capacityBytes) {
       throw new DiskError('ENOSPC', handle.path, `no space left for ${data.length} bytes`);
@@ -192,8 +243,15 @@ export class SimDisk implements Disk {
   /** @internal used by SimFileHandle */
   syncFile(handle: { path: string; inode: Inode; generation: number }): void {
     this.checkHandle(handle);
+    this.failIfFaulted(handle.path, 'fsync');
+    const fault = this.fault;
     this.stats.syncs++;
     handle.inode.syncedLength = handle.inode.length;
+    const stallMs = fault === undefined ? 0 : stallOf(fault.fault, fault.random);
+    if (stallMs > 0) {
+      this.stats.stalls++;
+      this.onStall?.(stallMs);
+    }
   }
 
   /** @internal used by SimFileHandle */
@@ -238,6 +296,17 @@ class SimFileHandle implements FileHandle {
 
   close(): void {
     this.closed = true;
+  }
+}
+
+function stallOf(fault: SimDiskFault, random: Random): number {
+  switch (fault.type) {
+    case 'slow-fsync':
+      return fault.latencyMs;
+    case 'fsync-spikes':
+      return random.chance(fault.perMille, 1000) ? random.intBetween(1, fault.latencyMsMax) : 0;
+    case 'fail-fsync':
+      return 0;
   }
 }
 

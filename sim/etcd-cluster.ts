@@ -2,29 +2,30 @@
 // each with its own VirtualClock, SimDisk under a real WalPersistence, and SimTransport
 // over one SimNetwork; every Random is forked from the run's seed. This is what the
 // chaos runner's sim mode drives: workloads call members through SimClient, nemeses call
-// crash/restart/pause/partition/clockOffset here, and the trace hash proves a replay.
+// crash/restart/pause/partition/clockOffset/diskFault here (through SimNemesisTarget),
+// and the trace hash proves a replay. Members are slots 1..N; a slot removed from the
+// cluster and added back runs a fresh member under a new Raft id on a fresh disk.
 //
 // Determinism: EtcdNode answers through promises, so the run loop is async and, after
-// every event, lets the microtask queue drain completely (one setImmediate turn, which
-// only runs once no microtask is left) before the next event. Microtask order is fixed
-// by the event order, so no result depends on wall-clock time.
+// every event, lets the microtask queue drain completely (drainMicrotasks: a nextTick
+// queued from a microtask, which runs only once no microtask is left) before the next
+// event. Microtask order is fixed by the event order, so no result depends on
+// wall-clock time.
 
-import { withRequestChecks } from '../server/api/checked-service.js';
 import type { Member } from '../server/api/cluster-types.js';
 import type { EtcdService } from '../server/api/service.js';
 import { assert } from '../server/assert.js';
 import { ConfigError, requirePositiveInteger } from '../server/config-error.js';
-import { EtcdNode } from '../server/node/etcd-node.js';
+import type { EtcdNode } from '../server/node/etcd-node.js';
 import type { UnsafeOptions } from '../server/node/node-options.js';
 import type { TimerHandle } from '../server/ports/clock.js';
 import { type Random, Xoshiro128 } from '../server/ports/random.js';
 import type { Message, NodeId } from '../server/raft/types.js';
-import { WalPersistence } from '../server/wal/wal-persistence.js';
-import { SimDisk } from './disk.js';
-import { drainMicrotasks, type Machine, MemberClock, type MemberState } from './etcd-cluster-machine.js';
+import { SimDisk, type SimDiskFault } from './disk.js';
+import { bootMember } from './etcd-cluster-boot.js';
+import { drainMicrotasks, type Machine, type MemberState, yieldToEventLoop } from './etcd-cluster-machine.js';
 import { EventQueue } from './event-queue.js';
 import { defaultLinkSettings, type LinkSettings, SimNetwork } from './network.js';
-import { SimTransport } from './sim-transport.js';
 import { Trace } from './trace.js';
 import { VirtualClock } from './virtual-clock.js';
 
@@ -51,6 +52,9 @@ export interface SimEtcdClusterOptions {
   readonly unsafe?: UnsafeOptions;
 }
 
+/** Simulated events run between two turns of the host's event loop. */
+const eventsPerLoopTurnMax = 1_000;
+
 /** Events held for one paused member; a longer pause is a runaway schedule. */
 const heldEventsMax = 1_000_000;
 const clusterId = 0x51d;
@@ -68,6 +72,8 @@ export class SimEtcdCluster {
   /** Members that ran an action since roles were last looked at (only they can have changed). */
   private readonly touched = new Set<Machine>();
   private readonly downListeners = new Set<(id: NodeId) => void>();
+  /** Raft member id -> slot, for every id a slot has had. */
+  private readonly slotOfRaftId = new Map<NodeId, NodeId>();
 
   constructor(private readonly options: SimEtcdClusterOptions) {
     if (!Number.isSafeInteger(options.seed))
@@ -92,8 +98,11 @@ export class SimEtcdCluster {
       deliver: (message) => this.deliver(message),
     });
     for (const id of this.memberIds) {
+      this.slotOfRaftId.set(id, id);
       this.machines.set(id, {
         id,
+        raftId: id,
+        joined: undefined,
         clock: new VirtualClock(this.queue),
         disk: new SimDisk(),
         random: this.random.fork(),
@@ -103,6 +112,7 @@ export class SimEtcdCluster {
         service: undefined,
         transport: undefined,
         held: [],
+        stalledUntilMs: 0,
         lastRole: 'down',
       });
     }
@@ -131,6 +141,11 @@ export class SimEtcdCluster {
   /** The member's client service with the same request checks gRPC applies. */
   service(id: NodeId): EtcdService | undefined {
     return this.machine(id).service;
+  }
+
+  /** The member's Raft id now (its slot until it is removed and added back). */
+  raftIdOf(id: NodeId): NodeId {
+    return this.machine(id).raftId;
   }
 
   /** A member's disk, for disk faults (SimDisk.flipBit) between a crash and a restart. */
@@ -167,14 +182,22 @@ export class SimEtcdCluster {
    */
   runOnMember(id: NodeId, incarnation: number, action: () => void): void {
     const machine = this.machine(id);
-    if (machine.incarnation !== incarnation || machine.state === 'down') return;
-    if (machine.state === 'paused') {
+    if (machine.incarnation !== incarnation || machine.state === 'down' || machine.state === 'removed')
+      return;
+    if (machine.state === 'paused' || machine.stalledUntilMs > this.queue.nowMs()) {
       assert(machine.held.length < heldEventsMax, () => `member ${id}: heldEventsMax reached`);
       machine.held.push(action);
       return;
     }
     this.touched.add(machine);
-    action();
+    try {
+      action();
+    } catch (error) {
+      // A failed fsync surfaces here: the member stops at once, as etcd panics.
+      if (!machine.disk.hasFailed) throw error;
+      this.record(`member ${id} stops: ${error instanceof Error ? error.message : String(error)}`);
+      this.crash(id);
+    }
   }
 
   /** Tells `listener` whenever a member goes down (clients drop their connections to it). */
@@ -244,7 +267,10 @@ export class SimEtcdCluster {
       this.queue.runNext();
       events++;
       this.eventsRun++;
-      await drainMicrotasks();
+      // Draining without a loop turn is fast but starves the host's I/O (progress
+      // messages, signals); every so many events the loop turns, which drains the same.
+      if (events % eventsPerLoopTurnMax === 0) await yieldToEventLoop();
+      else await drainMicrotasks();
       this.noteRoles();
       if (!keepGoing()) return true;
     }
@@ -255,11 +281,12 @@ export class SimEtcdCluster {
   /** Kills a member: volatile state is gone and its disk keeps only synced bytes. */
   crash(id: NodeId, options: { tearLastWrite?: boolean } = {}): void {
     const machine = this.machine(id);
-    if (machine.state === 'down') return;
+    if (machine.state === 'down' || machine.state === 'removed') return;
     this.record(`crash ${id}${options.tearLastWrite ? ' torn' : ''}`);
     machine.incarnation++;
     machine.state = 'down';
     machine.held = [];
+    machine.stalledUntilMs = 0;
     void machine.transport?.close();
     machine.node = undefined;
     machine.service = undefined;
@@ -291,11 +318,93 @@ export class SimEtcdCluster {
     if (machine.state !== 'paused') return;
     this.record(`resume ${id} held=${machine.held.length}`);
     machine.state = 'up';
+    this.releaseHeld(machine);
+  }
+
+  /** Held events run as new events now, in the order they arrived. */
+  private releaseHeld(machine: Machine): void {
     const held = machine.held;
     machine.held = [];
-    // Held events run as new events now, in the order they arrived.
     const incarnation = machine.incarnation;
-    for (const action of held) this.schedule(0, () => this.runOnMember(id, incarnation, action));
+    for (const action of held) this.schedule(0, () => this.runOnMember(machine.id, incarnation, action));
+  }
+
+  /** Starts (or, with `undefined`, ends) a fault on fsync of the member's disk. */
+  diskFault(id: NodeId, fault: SimDiskFault | undefined): void {
+    const machine = this.machine(id);
+    this.record(`disk ${id} ${fault === undefined ? 'clear' : JSON.stringify(fault)}`);
+    machine.disk.setFault(fault, machine.random.fork());
+  }
+
+  /**
+   * A slow fsync: the member is blocked for `stallMs` from now — what it sends leaves,
+   * and what reaches it runs, only after that.
+   */
+  private stall(machine: Machine, stallMs: number): void {
+    const untilMs = Math.max(machine.stalledUntilMs, this.queue.nowMs() + stallMs);
+    machine.stalledUntilMs = untilMs;
+    const incarnation = machine.incarnation;
+    this.schedule(untilMs - this.queue.nowMs(), () => {
+      if (machine.incarnation !== incarnation || machine.stalledUntilMs !== untilMs) return;
+      machine.stalledUntilMs = 0;
+      if (machine.state === 'up') this.releaseHeld(machine);
+    });
+  }
+
+  /**
+   * The member's fsync failed: it stops like etcd (a panic), keeping only synced bytes —
+   * also when the failure was caught inside the node rather than thrown out of an event.
+   */
+  private failStop(machine: Machine): void {
+    const incarnation = machine.incarnation;
+    this.schedule(0, () => {
+      if (machine.incarnation !== incarnation) return;
+      this.record(`member ${machine.id} stops: fsync failed`);
+      this.crash(machine.id);
+    });
+  }
+
+  /** The member was removed from the cluster (MemberRemove applied): it stops for good. */
+  retire(id: NodeId): void {
+    const machine = this.machine(id);
+    assert(machine.state !== 'removed', () => `retire(${id}): already removed`);
+    this.record(`retire ${id} (raft id ${machine.raftId})`);
+    machine.incarnation++;
+    machine.state = 'removed';
+    machine.held = [];
+    machine.stalledUntilMs = 0;
+    void machine.transport?.close();
+    machine.node?.stop();
+    machine.node = undefined;
+    machine.service = undefined;
+    machine.transport = undefined;
+    this.touched.add(machine);
+    this.noteRoles();
+    for (const listener of [...this.downListeners]) listener(id);
+  }
+
+  /**
+   * Starts a removed slot as the fresh member MemberAdd just added (`raftId`): an empty
+   * disk, initial-cluster-state existing, `members` as the cluster listed them.
+   */
+  join(id: NodeId, options: { raftId: NodeId; members: readonly Member[] }): void {
+    const machine = this.machine(id);
+    assert(machine.state === 'removed', () => `join(${id}): member is ${machine.state}`);
+    const owner = this.slotOfRaftId.get(options.raftId);
+    assert(owner === undefined || owner === id, () => `join(${id}): raft id ${options.raftId} is taken`);
+    this.record(`join ${id} as raft id ${options.raftId}`);
+    this.slotOfRaftId.set(options.raftId, id);
+    this.network.alias(options.raftId, id);
+    machine.raftId = options.raftId;
+    machine.joined = {
+      members: options.members.map((member) =>
+        member.id === options.raftId
+          ? { ...member, name: `m${id}`, clientUrls: [`http://sim-${id}:2379`] }
+          : member,
+      ),
+    };
+    machine.disk = new SimDisk();
+    this.boot(machine);
   }
 
   /** Members can talk only inside their own group. */
@@ -348,43 +457,29 @@ export class SimEtcdCluster {
   // ---- internals ----
 
   private boot(machine: Machine): void {
-    const incarnation = machine.incarnation;
-    const transport = new SimTransport(this.network);
-    const persistence = WalPersistence.open(machine.disk, {
-      dir: '/data',
-      logger: { info: () => {}, warn: (line) => this.record(`member ${machine.id} wal: ${line}`) },
-      metadata: { nodeId: machine.id, clusterId },
-    });
-    const node = new EtcdNode({
-      memberId: machine.id,
-      clusterId,
-      members: this.members,
-      clock: new MemberClock(machine.clock, (action) => this.runOnMember(machine.id, incarnation, action)),
-      random: machine.random.fork(),
-      transport,
-      persistence,
-      ...(this.options.tickMs === undefined ? {} : { tickMs: this.options.tickMs }),
-      ...(this.options.electionTicks === undefined ? {} : { electionTicks: this.options.electionTicks }),
-      ...(this.options.requestTimeoutMs === undefined
-        ? {}
-        : { requestTimeoutMs: this.options.requestTimeoutMs }),
-      ...(this.options.leaseCheckIntervalMs === undefined
-        ? {}
-        : { leaseCheckIntervalMs: this.options.leaseCheckIntervalMs }),
-      ...(this.options.unsafe === undefined ? {} : { unsafe: this.options.unsafe }),
-    });
-    machine.node = node;
-    machine.service = withRequestChecks(node);
-    machine.transport = transport;
-    machine.state = 'up';
+    // Touched first: a member that fails to start is looked at too.
     this.touched.add(machine);
-    node.start();
+    bootMember(machine, {
+      network: this.network,
+      options: this.options,
+      clusterId,
+      initialMembers: this.members,
+      nowMs: () => this.queue.nowMs(),
+      schedule: (delayMs, action) => this.schedule(delayMs, action),
+      record: (line) => this.record(line),
+      runOnMember: (id, incarnation, action) => this.runOnMember(id, incarnation, action),
+      stall: (stalled, stallMs) => this.stall(stalled, stallMs),
+      failStop: (failed) => this.failStop(failed),
+    });
   }
 
   private deliver(message: Message): void {
-    const machine = this.machine(message.to);
+    const slot = this.slotOfRaftId.get(message.to);
+    if (slot === undefined) return;
+    const machine = this.machine(slot);
     const transport = machine.transport;
-    if (machine.state === 'down' || transport === undefined) return;
+    // Addressed to a member id the slot no longer has: that member was removed.
+    if (machine.raftId !== message.to || machine.state === 'down' || transport === undefined) return;
     this.runOnMember(machine.id, machine.incarnation, () => {
       this.record(
         `deliver ${message.from}->${message.to} ${message.type} t${message.term} i${message.index} c${message.commit} n${message.entries.length}${message.reject ? ' reject' : ''}`,

@@ -77,7 +77,9 @@ export interface NetworkOptions {
 
 export class SimNetwork {
   readonly stats: NetworkStats = { sent: 0, delivered: 0, lost: 0, duplicated: 0, reordered: 0, blocked: 0 };
+  /** Node id -> its row in `links`; aliases (a member's later Raft ids) share the row. */
   private readonly indexOf = new Map<NodeId, number>();
+  private readonly nodeIds: readonly NodeId[];
   private readonly links: Link[] = [];
   private readonly nodeCount: number;
   private readonly deliver: (message: Message) => void;
@@ -90,6 +92,7 @@ export class SimNetwork {
     const settings = options.linkSettings ?? defaultLinkSettings;
     validateLinkSettings(settings, 'network');
     this.nodeCount = options.nodeIds.length;
+    this.nodeIds = [...options.nodeIds];
     options.nodeIds.forEach((id, index) => {
       this.indexOf.set(id, index);
     });
@@ -97,6 +100,18 @@ export class SimNetwork {
       this.links.push({ settings, blocked: false, lastDeliveryMs: 0 });
     }
     this.deliver = options.deliver;
+  }
+
+  /**
+   * Routes `id` over the links of node `sameAs`: a member added back to the cluster under
+   * a new Raft id keeps its place in the network (and its partitions).
+   */
+  alias(id: NodeId, sameAs: NodeId): void {
+    const index = this.indexOf.get(sameAs);
+    assert(index !== undefined && this.nodeIds.includes(sameAs), () => `alias ${id}: no node ${sameAs}`);
+    const taken = this.indexOf.get(id);
+    assert(taken === undefined || taken === index, () => `alias ${id}: already names another node`);
+    this.indexOf.set(id, index);
   }
 
   /** Changes the settings of one directed link, or of every link when from/to are omitted. */
@@ -125,8 +140,8 @@ export class SimNetwork {
     groups.forEach((group, index) => {
       for (const id of group) groupOf.set(id, index);
     });
-    for (const from of this.indexOf.keys()) {
-      for (const to of this.indexOf.keys()) {
+    for (const from of this.nodeIds) {
+      for (const to of this.nodeIds) {
         if (from !== to) this.setBlocked(from, to, groupOf.get(from) !== groupOf.get(to));
       }
     }
@@ -139,8 +154,9 @@ export class SimNetwork {
 
   send(message: Message): void {
     this.stats.sent++;
-    const link = this.link(message.from, message.to);
-    if (link.blocked) {
+    const link = this.linkIfAny(message.from, message.to);
+    // No link: a member just added, not started yet (nothing listens at its address).
+    if (link === undefined || link.blocked) {
       this.stats.blocked++;
       return;
     }
@@ -180,6 +196,13 @@ export class SimNetwork {
       this.stats.delivered++;
       this.deliver(message);
     });
+  }
+
+  private linkIfAny(from: NodeId, to: NodeId): Link | undefined {
+    const fromIndex = this.indexOf.get(from);
+    const toIndex = this.indexOf.get(to);
+    if (fromIndex === undefined || toIndex === undefined) return undefined;
+    return this.links[fromIndex * this.nodeCount + toIndex];
   }
 
   private link(from: NodeId, to: NodeId): Link {

@@ -12,7 +12,7 @@ import { assert } from '../server/assert.js';
 import { ConfigError, requirePositiveInteger } from '../server/config-error.js';
 import type { Random } from '../server/ports/random.js';
 import type { NodeId } from '../server/raft/types.js';
-import type { SimEtcdCluster } from './etcd-cluster.js';
+import type { MemberState, SimEtcdCluster } from './etcd-cluster.js';
 
 export type SimOutcome<T> =
   | { readonly type: 'ok'; readonly response: T }
@@ -105,7 +105,7 @@ export class SimClient {
     }
     this.cluster.schedule(this.latencyMs(), () => {
       if (!this.connected) return;
-      if (this.cluster.stateOf(watch.memberId) === 'down') {
+      if (isGone(this.cluster.stateOf(watch.memberId))) {
         this.acrossLink(this.latencyMs(), () => watch.end('connection refused'));
         return;
       }
@@ -193,7 +193,7 @@ export class SimClient {
       if (!this.connected) return;
       this.cluster.schedule(this.latencyMs(), () => {
         if (!this.connected) return;
-        if (this.cluster.stateOf(memberId) === 'down') {
+        if (isGone(this.cluster.stateOf(memberId))) {
           // Nothing listens: the refusal comes back at once, like a TCP reset. The outcome
           // stays indeterminate, which a checker always accepts.
           this.acrossLink(this.latencyMs(), () =>
@@ -327,4 +327,9 @@ export class SimWatchStream {
       if (!this.ended) action();
     });
   }
+}
+
+/** Nothing listens on a member that is down or was removed from the cluster. */
+function isGone(state: MemberState): boolean {
+  return state === 'down' || state === 'removed';
 }

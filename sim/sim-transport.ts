@@ -12,11 +12,21 @@ export class SimTransport implements Transport {
   private handler: ((message: Message) => void) | undefined;
   private closed = false;
 
-  constructor(private readonly network: SimNetwork) {}
+  /**
+   * `outbox` decides when what the member sends leaves (after a slow fsync the member is
+   * still blocked in it); by default at once.
+   */
+  constructor(
+    private readonly network: SimNetwork,
+    private readonly outbox: (send: () => void) => void = (send) => send(),
+  ) {}
 
   send(messages: readonly Message[]): void {
-    if (this.closed) return;
-    for (const message of messages) this.network.send(message);
+    if (this.closed || messages.length === 0) return;
+    this.outbox(() => {
+      if (this.closed) return;
+      for (const message of messages) this.network.send(message);
+    });
   }
 
   onReceive(handler: (message: Message) => void): void {

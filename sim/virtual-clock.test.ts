@@ -1,3 +1,7 @@
+// The simulated node clock: bumps, drift, timers measured on local time, and timers that
+// are never due a hair early on a skewed clock (a re-arming caller would spin forever).
+
+import { fc, test as propertyTest } from '@fast-check/vitest';
 import { describe, expect, test } from 'vitest';
 import { EventQueue } from './event-queue.js';
 import { VirtualClock } from './virtual-clock.js';
@@ -51,5 +55,49 @@ describe('VirtualClock', () => {
       .cancel();
     while (queue.runNext()) {}
     expect(fired).toBe(false);
+  });
+
+  propertyTest.prop(
+    [
+      fc.integer({ min: 0, max: 100_000_000 }),
+      fc.integer({ min: -10_000, max: 10_000 }),
+      fc.integer({ min: -500_000, max: 500_000 }),
+      fc.double({ min: 0, max: 10, noNaN: true }),
+    ],
+    { seed: 11, numRuns: 300 },
+  )(
+    '`setTimer()` fires only once local time reached the due time, on any skewed clock',
+    (worldUs, bumpMs, driftPpm, delayMs) => {
+      const queue = new EventQueue();
+      const clock = new VirtualClock(queue);
+      queue.advanceTo(worldUs / 1000);
+      clock.setDrift(driftPpm);
+      clock.bump(bumpMs + 0.123);
+      const dueMs = clock.nowMs() + delayMs;
+      let firedAtMs: number | undefined;
+      clock.setTimer(delayMs, () => {
+        firedAtMs = clock.nowMs();
+      });
+      queue.runNext();
+      expect(firedAtMs).toBeGreaterThanOrEqual(dueMs);
+    },
+  );
+
+  test('`setTimer()` for the rounding residue of a deadline moves world time forward', () => {
+    const queue = new EventQueue();
+    const clock = new VirtualClock(queue);
+    queue.advanceTo(10_831.376);
+    clock.bump(-3_697);
+    // The Waiters pattern: re-arm for `deadline - now` until now reaches the deadline.
+    const deadlineMs = clock.nowMs() + 1e-12;
+    let arms = 0;
+    const arm = (): void => {
+      arms++;
+      if (clock.nowMs() < deadlineMs) clock.setTimer(deadlineMs - clock.nowMs(), arm);
+    };
+    arm();
+    for (let events = 0; events < 100 && queue.runNext(); events++) {}
+    expect(clock.nowMs()).toBeGreaterThanOrEqual(deadlineMs);
+    expect(arms).toBeLessThan(5);
   });
 });

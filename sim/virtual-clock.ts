@@ -8,6 +8,8 @@ import type { Clock, TimerHandle } from '../server/ports/clock.js';
 import type { EventQueue } from './event-queue.js';
 
 const PPM = 1_000_000;
+/** Steps of one unit in the last place a timer may be moved to be due on the local clock. */
+const nudgesMax = 64;
 
 export class VirtualClock implements Clock {
   /** World time and local time at the last drift change; local time runs linearly from there. */
@@ -21,7 +23,7 @@ export class VirtualClock implements Clock {
   }
 
   nowMs(): number {
-    return this.anchorLocalMs + ((this.queue.nowMs() - this.anchorWorldMs) * (PPM + this.driftPpm)) / PPM;
+    return this.localAt(this.queue.nowMs());
   }
 
   setTimer(delayMs: number, callback: () => void): TimerHandle {
@@ -29,8 +31,21 @@ export class VirtualClock implements Clock {
     // A timer measures local time: a fast clock (positive drift) fires it sooner in world time.
     // A drift change after the timer is set does not move it; the next timer sees the new rate.
     const worldDelayMs = (delayMs * PPM) / (PPM + this.driftPpm);
-    const event = this.queue.schedule(this.queue.nowMs() + worldDelayMs, callback);
+    let atWorldMs = this.queue.nowMs() + worldDelayMs;
+    // Rounding (a skewed clock adds an offset to world time) can leave local time a hair
+    // short of the due time when the timer fires; a caller that re-arms for the remainder
+    // would then spin on one instant forever. Nudge the event past the due time.
+    const dueLocalMs = this.nowMs() + delayMs;
+    for (let nudge = 0; nudge < nudgesMax && this.localAt(atWorldMs) < dueLocalMs; nudge++) {
+      atWorldMs += Math.max(Math.abs(atWorldMs) * Number.EPSILON, Number.MIN_VALUE);
+    }
+    const event = this.queue.schedule(atWorldMs, callback);
     return { cancel: () => this.queue.cancel(event) };
+  }
+
+  /** Local time at world time `worldMs` (with the current offset and drift). */
+  private localAt(worldMs: number): number {
+    return this.anchorLocalMs + ((worldMs - this.anchorWorldMs) * (PPM + this.driftPpm)) / PPM;
   }
 
   /** Jumps this clock by `deltaMs` (negative goes back): the clock "bump" fault. */

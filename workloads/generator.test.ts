@@ -68,6 +68,35 @@ describe('runGenerator()', () => {
     expect(Math.max(...result.history.map((event) => event.time))).toBeLessThan(1000);
   });
 
+  test('runGenerator() stops starting ops at the time limit when ops are slower than the rate', async () => {
+    const clock = new ManualClock();
+    const { InProcessClient } = await import('./in-process-client.js');
+    const { MemoryEtcd } = await import('./testing/memory-etcd.js');
+    const { sleep } = await import('./workload.js');
+    const register = registerWorkload({ keyPrefix: '' });
+    // Every op takes 500 ms, far slower than the 100 ops/s rate's 10 ms slots.
+    const slow = {
+      ...register,
+      invoke: async () => {
+        await sleep(clock, 500);
+        return { type: 'ok' as const };
+      },
+    };
+    const result = await clock.drive(
+      runGenerator(slow, {
+        clock,
+        random: new Xoshiro128(5),
+        clients: [new InProcessClient(new MemoryEtcd({ clock }), { clock })],
+        concurrency: 1,
+        rateOpsPerSecond: 100,
+        timeLimitMs: 1000,
+      }),
+    );
+    expect(result.opCount).toBe(2);
+    const invokeTimes = result.history.filter((event) => event.type === 'invoke').map((event) => event.time);
+    expect(Math.max(...invokeTimes)).toBeLessThan(1000);
+  });
+
   test('runGenerator() rejects a zero rate with a ConfigError naming the field', async () => {
     const clock = new ManualClock();
     await expect(

@@ -111,7 +111,16 @@ export async function runGenerator(workload: Workload, options: GeneratorOptions
     for (;;) {
       // Claim the next slot and draw its op in one synchronous step: slot order = draw order.
       const slotStartMs = startMs + Math.floor((slot * 1000) / settings.rateOpsPerSecond);
-      if (slot >= settings.opsMax || slotStartMs - startMs >= settings.timeLimitMs) return;
+      // The time limit is elapsed time too (as Jepsen's): when ops are slower than the
+      // rate (long lock holds, timeouts under faults) slots fall behind the clock, and
+      // working through the rest of them would run far past the limit.
+      const elapsedMs = clock.nowMs() - startMs;
+      if (
+        slot >= settings.opsMax ||
+        slotStartMs - startMs >= settings.timeLimitMs ||
+        elapsedMs >= settings.timeLimitMs
+      )
+        return;
       slot += 1;
       const request = workload.next(random, { worker: index });
       const waitMs = slotStartMs - clock.nowMs();

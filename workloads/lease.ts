@@ -1,7 +1,9 @@
 // Keys attached to leases, some kept alive and some left to expire. Each worker owns
 // up to `leasesPerWorkerMax` leases, each with one key; it grants, renews, reads and
-// revokes them. Op shapes, for the `lease` checker:
-//   {f:'grant',     key}                  ok value {lease, ttlSeconds}  (lease granted, key put on it)
+// revokes them. One grant in `abandonOneIn` is left to expire: never renewed, only read
+// until a read finds its key gone, so the checker sees keys that must vanish. Op shapes,
+// for the `lease` checker (workloads/lease-check.ts):
+//   {f:'grant',     key, value: {renew}}  ok value {lease, ttlSeconds}  (lease granted, key put on it)
 //   {f:'keepalive', key, value: lease}    ok value {lease, ttlSeconds}  (0: the lease was gone)
 //   {f:'revoke',    key, value: lease}
 //   {f:'read',      key}                  ok value the lease id the key carries, or null
@@ -14,10 +16,14 @@ import { bytes, type InvokeContext, type Workload, type WorkloadOptions } from '
 
 export const leaseTtlSeconds = 2;
 export const leasesPerWorkerMax = 3;
+/** One grant in this many is left to expire. */
+export const abandonOneIn = 3;
 
 export function leaseWorkload(options: WorkloadOptions): Workload {
   const owned = new Map<number, Map<string, number>>();
   const grantsSoFar = new Map<number, number>();
+  /** Keys whose lease is left to expire: keep-alives on them become reads. */
+  const abandoned = new Set<string>();
   const ownedBy = (worker: number): Map<string, number> => {
     let leases = owned.get(worker);
     if (leases === undefined) {
@@ -36,11 +42,14 @@ export function leaseWorkload(options: WorkloadOptions): Workload {
       if (leases.length === 0 || (choice === 0 && leases.length < leasesPerWorkerMax)) {
         const serial = (grantsSoFar.get(worker) ?? 0) + 1;
         grantsSoFar.set(worker, serial);
-        return { f: 'grant', key: `w${worker}-${serial}` };
+        const key = `w${worker}-${serial}`;
+        const renew = !random.chance(1, abandonOneIn);
+        if (!renew) abandoned.add(key);
+        return { f: 'grant', key, value: { renew } };
       }
       const [key, lease] = leases[random.intBelow(leases.length)]!;
+      if (abandoned.has(key) || choice === 2) return { f: 'read', key };
       if (choice === 1) return { f: 'revoke', key, value: lease };
-      if (choice === 2) return { f: 'read', key };
       return { f: 'keepalive', key, value: lease };
     },
     async invoke(request: OperationRequest, context: InvokeContext): Promise<Completion> {

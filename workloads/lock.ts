@@ -1,126 +1,122 @@
-// Lock workloads: each worker alternates acquire and release of one lock, holding a
-// lease kept alive while it holds the lock. Two recipes:
+// Lock workloads (Jepsen's etcd lock test): each worker acquires a lock on a lease kept
+// alive while it holds it, works inside the critical section for `holdMs` (a local
+// sleep, as real work would be: the holder does not ask etcd whether it still holds the
+// lock), and releases. Two recipes:
 // - 'lock': etcd's v3lock service (Lock on a lease, Unlock with the owner key);
 // - 'lock-txn': the lease+txn recipe (create the lock key if absent, attached to the
 //   lease; release deletes it only if it still holds our owner value). A refused
 //   create is a definite `fail` (this is a try-lock).
-// Op shapes, for the `lock` checker:
-//   {f:'acquire', key:'lock'}                 ok value {owner, lease}
-//   {f:'release', key:'lock', value:{owner, lease}}  ok value {owner, lease, released}
+// Op shapes, for the `lock` checker (key `lock`, or `lock/<i>` with several locks):
+//   {f:'acquire', key, value:{leaseId}}         ok value {owner, lease}
+//   {f:'hold', key, value:{owner, lease, ms}}    always ok (a local sleep)
+//   {f:'release', key, value:{owner, lease}}    ok value {owner, lease, released}
 // A critical section runs from an acquire's ok to the same process's release invoke
-// (`criticalSections()`); sections must never overlap. An acquire or release that ends
-// `info` leaves the lease to expire, which is what frees the lock then.
+// (`criticalSections()`); sections of one lock must never overlap. A holder whose node
+// is paused, killed or cut off past its lease TTL loses the lock without knowing it,
+// the next holder takes it, and the two sections overlap: Jepsen's 2020 finding that
+// etcd locks are not safe without fencing (fencing.ts shows the safe pattern).
 
 import type { HistoryEvent } from '../checker/history.js';
-import type { TimerHandle } from '../server/ports/clock.js';
+import {
+  acquireLock,
+  drawLeaseId,
+  type LockRecipe,
+  type LockSession,
+  lockIndexOf,
+  lockKeyOf,
+  releaseLock,
+  stopRenewal,
+} from './lock-session.js';
 import type { Completion, OperationRequest } from './recorder.js';
-import { bytes, type InvokeContext, type Workload, type WorkloadOptions } from './workload.js';
+import { type InvokeContext, sleep, type Workload, type WorkloadOptions } from './workload.js';
 
-export const lockLeaseTtlSeconds = 3;
+export type { LockRecipe };
 
-interface Held {
-  readonly owner: string;
-  readonly lease: number;
-  keepAlive?: TimerHandle;
+export interface LockWorkloadOptions extends WorkloadOptions {
+  /** Default 'v3lock'. */
+  readonly recipe?: LockRecipe;
+  /** The lease each acquire is granted. Default 3 s. */
+  readonly leaseTtlSeconds?: number;
+  /** Time spent inside each critical section before releasing. Default 0 (release at once). */
+  readonly holdMs?: number;
+  /** Independent locks, two contending workers each. Default 1. */
+  readonly lockCount?: number;
 }
 
-export type LockRecipe = 'v3lock' | 'lease-txn';
+export const lockLeaseTtlSecondsDefault = 3;
 
-export function lockWorkload(options: WorkloadOptions & { readonly recipe?: LockRecipe }): Workload {
+interface Held {
+  readonly session: LockSession;
+  /** True once the hold op ran (or when there is none): the next op releases. */
+  held: boolean;
+}
+
+export function lockWorkload(options: LockWorkloadOptions): Workload {
   const recipe = options.recipe ?? 'v3lock';
-  const lockName = `${options.keyPrefix}lock`;
+  const leaseTtlSeconds = options.leaseTtlSeconds ?? lockLeaseTtlSecondsDefault;
+  const holdMs = options.holdMs ?? 0;
+  const lockCount = options.lockCount ?? 1;
+  const sessionOptions = { recipe, leaseTtlSeconds };
+  const lockNameOf = (worker: number): string =>
+    `${options.keyPrefix}${lockKeyOf(lockIndexOf(worker, lockCount), lockCount)}`;
   const held = new Map<number, Held>();
-  const keepAliveMs = (lockLeaseTtlSeconds * 1000) / 3;
 
-  const keepAlive = (state: Held, context: InvokeContext): void => {
-    state.keepAlive = context.clock.setTimer(keepAliveMs, () => {
-      // A failed renewal is not retried here: the next tick tries again, and if the lease
-      // is gone the release records that the lock was lost.
-      context.client
-        .leaseKeepAlive({ id: state.lease }, { timeoutMs: context.timeoutMs })
-        .catch(() => undefined);
-      keepAlive(state, context);
-    });
+  const drop = (worker: number): void => {
+    stopRenewal(held.get(worker)?.session);
+    held.delete(worker);
   };
 
-  const acquire = async (context: InvokeContext): Promise<Completion> => {
-    const timeout = { timeoutMs: context.timeoutMs };
-    const grant = await context.client.leaseGrant({ ttlSeconds: lockLeaseTtlSeconds }, timeout);
-    let owner: string;
-    if (recipe === 'v3lock') {
-      const response = await context.client.lock({ name: bytes(lockName), lease: grant.id }, timeout);
-      owner = new TextDecoder().decode(response.key);
-    } else {
-      owner = `${lockName}/${grant.id.toString(16)}`;
-      const response = await context.client.txn(
-        {
-          compare: [{ key: bytes(lockName), target: 'CREATE', createRevision: 0, result: 'EQUAL' }],
-          success: [{ type: 'put', request: { key: bytes(lockName), value: bytes(owner), lease: grant.id } }],
-          failure: [],
-        },
-        timeout,
-      );
-      if (!response.succeeded) {
-        await context.client.leaseRevoke({ id: grant.id }, timeout).catch(() => undefined);
-        return { type: 'fail', error: 'lock-held' };
-      }
-    }
-    const state: Held = { owner, lease: grant.id };
-    held.set(context.worker, state);
-    keepAlive(state, context);
-    return { type: 'ok', value: { owner, lease: grant.id } };
+  const acquire = async (request: OperationRequest, context: InvokeContext): Promise<Completion> => {
+    const { leaseId } = request.value as { leaseId: number };
+    const outcome = await acquireLock(lockNameOf(context.worker), { ...sessionOptions, leaseId }, context);
+    if (outcome.type === 'fail') return outcome;
+    held.set(context.worker, { session: outcome.session, held: holdMs === 0 });
+    return { type: 'ok', value: { owner: outcome.session.owner, lease: outcome.session.lease } };
   };
 
   const release = async (request: OperationRequest, context: InvokeContext): Promise<Completion> => {
-    const timeout = { timeoutMs: context.timeoutMs };
-    const { owner, lease } = request.value as { owner: string; lease: number };
-    held.get(context.worker)?.keepAlive?.cancel();
-    held.delete(context.worker);
-    let released = true;
-    if (recipe === 'v3lock') {
-      await context.client.unlock({ key: bytes(owner) }, timeout);
-    } else {
-      const response = await context.client.txn(
-        {
-          compare: [{ key: bytes(lockName), target: 'VALUE', value: bytes(owner), result: 'EQUAL' }],
-          success: [{ type: 'deleteRange', request: { key: bytes(lockName) } }],
-          failure: [],
-        },
-        timeout,
-      );
-      released = response.succeeded;
-    }
-    await context.client.leaseRevoke({ id: lease }, timeout).catch(() => undefined);
-    return { type: 'ok', value: { owner, lease, released } };
+    const session = request.value as { owner: string; lease: number };
+    drop(context.worker);
+    const released = await releaseLock(lockNameOf(context.worker), session, recipe, context);
+    return { type: 'ok', value: { ...session, released } };
   };
 
   return {
-    name: recipe === 'v3lock' ? 'lock' : 'lock-txn',
+    name: (recipe === 'v3lock' ? 'lock' : 'lock-txn') + (holdMs > 0 ? '-hold' : ''),
     checker: { kind: 'checker', name: 'lock' },
-    next(_random, { worker }): OperationRequest {
+    next(random, { worker }): OperationRequest {
+      const key = lockKeyOf(lockIndexOf(worker, lockCount), lockCount);
       const state = held.get(worker);
-      if (state === undefined) return { f: 'acquire', key: 'lock' };
-      return { f: 'release', key: 'lock', value: { owner: state.owner, lease: state.lease } };
+      if (state === undefined) return { f: 'acquire', key, value: { leaseId: drawLeaseId(random) } };
+      const { owner, lease } = state.session;
+      if (!state.held) return { f: 'hold', key, value: { owner, lease, ms: holdMs } };
+      return { f: 'release', key, value: { owner, lease } };
     },
     async invoke(request: OperationRequest, context: InvokeContext): Promise<Completion> {
       if (request.f === 'acquire') {
         // Whatever happens, this worker holds nothing we know of until the acquire is ok.
-        held.get(context.worker)?.keepAlive?.cancel();
-        held.delete(context.worker);
-        return acquire(context);
+        drop(context.worker);
+        return acquire(request, context);
+      }
+      if (request.f === 'hold') {
+        await sleep(context.clock, holdMs);
+        const state = held.get(context.worker);
+        if (state !== undefined) state.held = true;
+        return { type: 'ok' };
       }
       return release(request, context);
     },
-    isIdempotent: () => false,
+    isIdempotent: (f) => f === 'hold',
     close(): void {
-      for (const state of held.values()) state.keepAlive?.cancel();
-      held.clear();
+      for (const worker of [...held.keys()]) drop(worker);
     },
   };
 }
 
 export interface CriticalSection {
   readonly process: number;
+  /** The lock's history key. */
+  readonly key: string | undefined;
   /** Time and index of the acquire's ok. */
   readonly startTime: number;
   readonly startIndex: number;
@@ -142,6 +138,7 @@ export function criticalSections(history: readonly HistoryEvent[]): CriticalSect
       open.delete(event.process);
       sections.push({
         process: event.process,
+        key: start.key,
         startTime: start.time,
         startIndex: start.index,
         endTime: event.time,
@@ -152,6 +149,7 @@ export function criticalSections(history: readonly HistoryEvent[]): CriticalSect
   for (const [process, start] of open) {
     sections.push({
       process,
+      key: start.key,
       startTime: start.time,
       startIndex: start.index,
       endTime: Infinity,

@@ -3,6 +3,11 @@
 // as Porcupine's kv model does; appending to an absent key stores the appended value.
 import type { Operation } from '../history.js';
 import { type Model, type ModelOptions, partitionByKey, type StepResult, sameValue, show } from '../model.js';
+import { findSurelyStaleRead } from '../stale-read.js';
+
+const kvReads: ReadonlySet<string> = new Set(['get', 'read']);
+const kvWrites: ReadonlySet<string> = new Set(['put', 'write']);
+const kvAppends: ReadonlySet<string> = new Set(['append']);
 
 function append(state: unknown, suffix: unknown): unknown {
   if (state === null || state === undefined) return suffix;
@@ -15,6 +20,7 @@ function append(state: unknown, suffix: unknown): unknown {
  * happened there, and after the next put the state is the same either way.
  */
 function pruneUnseenKvWrites(operations: Operation[]): Operation[] {
+  if (!operations.some((operation) => operation.crashed)) return operations;
   const observed: string[] = [];
   for (const operation of operations) {
     if (
@@ -79,6 +85,8 @@ export function kvModel(options: ModelOptions): Model<unknown> {
     },
     isReadOnly: (operation: Operation) => operation.f === 'get' || operation.f === 'read',
     prune: pruneUnseenKvWrites,
+    surelyStuck: (operations: Operation[]) =>
+      findSurelyStaleRead(operations, { reads: kvReads, writes: kvWrites, appends: kvAppends, initial }),
     hash,
     partition: partitionByKey,
     describeOperation(operation: Operation): string {

@@ -10,6 +10,7 @@ import {
   sameValue,
   show,
 } from '../model.js';
+import { findSurelyStaleRead } from '../stale-read.js';
 
 function keyName(operation: Operation): string {
   return operation.key === undefined ? 'the register' : operation.key;
@@ -48,6 +49,8 @@ function createRegister(name: string, withCas: boolean, options: ModelOptions): 
     isReadOnly: (operation: Operation) => operation.f === 'read',
     prune: (operations: Operation[]) =>
       pruneUnobservedWrites(operations, { writes: registerWrites, reads: registerReads, derives: noDerives }),
+    surelyStuck: (operations: Operation[]) =>
+      findSurelyStaleRead(operations, { reads: registerReads, writes: registerWrites, initial }),
     hash: stateHash,
     partition: partitionByKey,
     describeOperation(operation: Operation): string {

@@ -1,26 +1,44 @@
-// `etcd-chaos check --model M --format F [--timeout S] [--json] FILE...`: checks each
-// history file for linearizability. Exit 0 all valid, 1 any invalid, 2 any unknown and
-// none invalid, 254 bad arguments or input, 255 crash.
+// `etcd-chaos check (--model M | --checker C) [--format F] [--timeout S] [--workers N]
+// [--json] FILE...`: checks each history file for linearizability against a model, or with
+// a dedicated checker (watch, lock, list-append, rw-register). Exit 0 all valid, 1 any
+// invalid, 2 any unknown and none invalid, 254 bad arguments or input, 255 crash.
+import { availableParallelism } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import {
-  checkHistory,
+  checkHistoryInWorkers,
   FormatError,
   formats,
   HistoryError,
   models,
   type Verdict,
 } from '../../checker/index.js';
+import { dedicatedCheckers } from './check-checkers.js';
 import { type Command, type CommandIo, exitCodes, UsageError } from './command.js';
 
-const usage = 'usage: etcd-chaos check --model M [--format F] [--timeout S] [--json] FILE...';
+const usage =
+  'usage: etcd-chaos check (--model M | --checker C) [--format F] [--timeout S] [--workers N] [--json] FILE...';
+/** Worker threads at most for --workers. */
+const workersMax = 64;
 
 interface CheckArgs {
-  model: string;
+  /** Exactly one of `model` and `checker` is set. */
+  model: string | undefined;
+  checker: string | undefined;
   format: string;
   timeoutMs: number | undefined;
+  workers: number;
   json: boolean;
   files: string[];
+}
+
+interface FileOutcome {
+  valid: Verdict;
+  ms: number;
+  /** What --json prints: null when valid. */
+  explanation: unknown;
+  /** The plain-text line after "FILE: ". */
+  line: string;
 }
 
 function parseCheckArgs(args: string[]): CheckArgs {
@@ -31,8 +49,10 @@ function parseCheckArgs(args: string[]): CheckArgs {
       allowPositionals: true,
       options: {
         model: { type: 'string' },
+        checker: { type: 'string' },
         format: { type: 'string', default: 'jsonl' },
         timeout: { type: 'string' },
+        workers: { type: 'string' },
         json: { type: 'boolean', default: false },
       },
     });
@@ -43,10 +63,23 @@ function parseCheckArgs(args: string[]): CheckArgs {
     throw new UsageError(`${(error as Error).message}\n${usage}`);
   }
   const { values, positionals } = parsed;
-  if (values.model === undefined)
-    throw new UsageError(`--model is required (one of ${[...models.keys()].join(', ')})`);
-  if (!models.has(values.model)) {
-    throw new UsageError(`--model ${values.model} is not a model; known: ${[...models.keys()].join(', ')}`);
+  const knownModels = [...models.keys()].join(', ');
+  const knownCheckers = [...dedicatedCheckers.keys()].join(', ');
+  if (values.model === undefined && values.checker === undefined) {
+    throw new UsageError(
+      `--model (one of ${knownModels}) or --checker (one of ${knownCheckers}) is required`,
+    );
+  }
+  if (values.model !== undefined && values.checker !== undefined) {
+    throw new UsageError(
+      `--model and --checker exclude each other: current values are ${values.model} and ${values.checker}`,
+    );
+  }
+  if (values.model !== undefined && !models.has(values.model)) {
+    throw new UsageError(`--model ${values.model} is not a model; known: ${knownModels}`);
+  }
+  if (values.checker !== undefined && !dedicatedCheckers.has(values.checker)) {
+    throw new UsageError(`--checker ${values.checker} is not a checker; known: ${knownCheckers}`);
   }
   if (!formats.has(values.format)) {
     throw new UsageError(
@@ -61,13 +94,66 @@ function parseCheckArgs(args: string[]): CheckArgs {
         `--timeout must be a positive number of seconds: current value is ${values.timeout}`,
       );
     }
+    if (values.checker !== undefined) {
+      throw new UsageError(
+        `--timeout bounds the --model search only; --checker ${values.checker} runs in polynomial time`,
+      );
+    }
     timeoutMs = seconds * 1000;
   }
+  let workers = availableParallelism();
+  if (values.workers !== undefined) {
+    workers = Number(values.workers);
+    if (!Number.isInteger(workers) || workers < 1 || workers > workersMax) {
+      throw new UsageError(
+        `--workers must be an integer from 1 to ${workersMax}: current value is ${values.workers}`,
+      );
+    }
+  }
   if (positionals.length === 0) throw new UsageError(`no history files given\n${usage}`);
-  return { model: values.model, format: values.format, timeoutMs, json: values.json, files: positionals };
+  return {
+    model: values.model,
+    checker: values.checker,
+    format: values.format,
+    timeoutMs,
+    workers,
+    json: values.json,
+    files: positionals,
+  };
 }
 
-async function checkFile(file: string, args: CheckArgs, io: CommandIo) {
+async function checkText(text: string, file: string, args: CheckArgs): Promise<FileOutcome> {
+  const startMs = performance.now();
+  const { history, modelOptions } = formats.get(args.format)!.read(text, file);
+  if (args.checker !== undefined) {
+    const outcome = dedicatedCheckers.get(args.checker)!(history);
+    const ms = performance.now() - startMs;
+    const line =
+      outcome.valid === true
+        ? `valid (${args.checker}: ${outcome.summary}, ${ms.toFixed(1)} ms)`
+        : `${outcome.valid === false ? 'INVALID' : 'unknown'}: ${outcome.explanation?.sentence ?? args.checker}`;
+    return { valid: outcome.valid, ms, explanation: outcome.explanation, line };
+  }
+  const result = await checkHistoryInWorkers(history, {
+    model: args.model!,
+    modelOptions,
+    clock: { nowMs: () => performance.now() },
+    timeoutMs: args.timeoutMs,
+    workers: args.workers,
+  });
+  const ms = performance.now() - startMs;
+  const explanation =
+    result.explanation ?? (result.unknownReason === undefined ? null : { reason: result.unknownReason });
+  const line =
+    result.valid === true
+      ? `valid (${result.partitions.length} partitions, ${ms.toFixed(1)} ms)`
+      : result.valid === false
+        ? `INVALID: ${result.explanation?.sentence ?? 'not linearizable'}`
+        : `unknown: ${result.unknownReason}`;
+  return { valid: result.valid, ms, explanation, line };
+}
+
+async function checkFile(file: string, args: CheckArgs, io: CommandIo): Promise<FileOutcome> {
   let text: string;
   try {
     text = await io.readFile(file);
@@ -76,16 +162,8 @@ async function checkFile(file: string, args: CheckArgs, io: CommandIo) {
       `${file}: cannot read (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`,
     );
   }
-  const startMs = performance.now();
   try {
-    const { history, modelOptions } = formats.get(args.format)!.read(text, file);
-    const result = checkHistory(history, {
-      model: args.model,
-      modelOptions,
-      clock: { nowMs: () => performance.now() },
-      timeoutMs: args.timeoutMs,
-    });
-    return { result, ms: performance.now() - startMs };
+    return await checkText(text, file, args);
   } catch (error) {
     if (error instanceof FormatError) throw new UsageError(error.message);
     if (error instanceof HistoryError)
@@ -101,27 +179,19 @@ function exitCodeOf(verdicts: Verdict[]): number {
 }
 
 export const checkCommand: Command = {
-  summary: 'check history files for linearizability',
+  summary: 'check history files for linearizability, or with the watch, lock or Elle checkers',
   async run(rawArgs, io) {
     const args = parseCheckArgs(rawArgs);
     const verdicts: Verdict[] = [];
     for (const file of args.files) {
-      const { result, ms } = await checkFile(file, args, io);
-      verdicts.push(result.valid);
+      const outcome = await checkFile(file, args, io);
+      verdicts.push(outcome.valid);
       if (args.json) {
-        const explanation =
-          result.explanation ??
-          (result.unknownReason === undefined ? null : { reason: result.unknownReason });
+        const ms = Math.round(outcome.ms * 1000) / 1000;
         io.stdout(
-          `${JSON.stringify({ file, valid: result.valid, ms: Math.round(ms * 1000) / 1000, explanation })}\n`,
+          `${JSON.stringify({ file, valid: outcome.valid, ms, explanation: outcome.explanation })}\n`,
         );
-      } else if (result.valid === true) {
-        io.stdout(`${file}: valid (${result.partitions.length} partitions, ${ms.toFixed(1)} ms)\n`);
-      } else if (result.valid === false) {
-        io.stdout(`${file}: INVALID: ${result.explanation?.sentence ?? 'not linearizable'}\n`);
-      } else {
-        io.stdout(`${file}: unknown: ${result.unknownReason}\n`);
-      }
+      } else io.stdout(`${file}: ${outcome.line}\n`);
     }
     return exitCodeOf(verdicts);
   },

@@ -112,7 +112,20 @@ describe('test and replay commands', () => {
     ['--nodes', ['--nemesis', 'partition', '--nodes', '2']],
     ['--nemesis', ['--nemesis', 'flood']],
     ['--time-limit', ['--time-limit', 'soon']],
-    ['--mode', ['--mode', 'docker']],
+    ['--mode', ['--mode', 'vm']],
+    ['--nodes', ['--mode', 'process', '--nemesis', 'partition', '--nodes', '2']],
+    [
+      'clock faults are unsupported on real etcd',
+      ['--mode', 'process', '--db', 'etcd', '--nemesis', 'clock'],
+    ],
+    ['--unsafe-local-reads', ['--mode', 'process', '--db', 'etcd', '--unsafe-local-reads']],
+    ['--endpoints', ['--mode', 'external']],
+    ['--endpoints', ['--mode', 'process', '--endpoints', '127.0.0.1:2379']],
+    ['--nemesis', ['--mode', 'external', '--endpoints', '127.0.0.1:2379', '--nemesis', 'kill']],
+    ['--nemesis', ['--mode', 'process', '--nemesis', 'membership']],
+    ['disk faults need', ['--mode', 'process', '--db', 'etcd', '--nemesis', 'disk']],
+    ['--request-timeout', ['--mode', 'sim', '--request-timeout', '100']],
+    ['--request-timeout', ['--mode', 'process', '--request-timeout', '0']],
   ];
   test.each(badConfigs)('`testCommand` exits 254 with one line naming %s', async (flag, args) => {
     const store = temporaryStore();
@@ -122,6 +135,21 @@ describe('test and replay commands', () => {
     expect(run.stderr.trim().split('\n')).toHaveLength(1);
     expect(run.stderr).toContain(flag);
     expect(existsSync(join(store, 'index.html'))).toBe(false);
+  });
+
+  test('`testCommand` exits 254 naming toxiproxy-server when process mode cannot find it', async () => {
+    const store = temporaryStore();
+    const path = process.env.PATH;
+    process.env.PATH = temporaryStore();
+    try {
+      const run = await cli(['test', '--mode', 'process', '--store', store]);
+      expect(run.code).toBe(254);
+      expect(run.stdout).toBe('');
+      expect(run.stderr.trim().split('\n')).toHaveLength(1);
+      expect(run.stderr).toContain('toxiproxy-server not found');
+    } finally {
+      process.env.PATH = path;
+    }
   });
 
   test('`replayCommand` exits 254 naming a run dir without test.json', async () => {

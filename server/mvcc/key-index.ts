@@ -95,6 +95,27 @@ export class KeyIndex {
   }
 
   /**
+   * The revision a compaction at `atMain` would keep for this key (etcd's keyIndex.keep):
+   * the newest one <= atMain in the generation alive at atMain, never a tombstone.
+   */
+  keptAt(atMain: number): Revision | undefined {
+    let index = 0;
+    while (index < this.generations.length - 1) {
+      const revisions = this.generations[index]!.revisions;
+      if (revisions[revisions.length - 1]!.main > atMain) break;
+      index++;
+    }
+    const generation = this.generations[index];
+    if (generation === undefined) return undefined;
+    const revisions = generation.revisions;
+    let position = revisions.length - 1;
+    while (position >= 0 && revisions[position]!.main > atMain) position--;
+    if (position < 0) return undefined;
+    const isTombstone = index < this.generations.length - 1 && position === revisions.length - 1;
+    return isTombstone ? undefined : revisions[position];
+  }
+
+  /**
    * Drops history that no read at or after `atMain` can see: whole generations that ended
    * at or before it, and in the generation alive at it every revision older than the newest
    * one <= atMain. A surviving tombstone alone is dropped too. Returns the revisions kept

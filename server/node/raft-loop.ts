@@ -1,9 +1,12 @@
 // The node's Raft loop: the one place that works a RawNode's Ready batches, in the order
 // the Ready contract demands — persist (snapshot, entries, hard state; fsync when
 // mustSync), and only then send the messages, apply the committed entries and hand out
-// the read states — before advance(). Ticks come from the node's Clock. Work is coalesced:
-// everything that arrives in one turn of the event loop (client proposals, peer messages)
-// is handled by a single Ready, so concurrent requests share one append and one fsync.
+// the read states — before advance(). One exception, the one etcd's server makes (Raft
+// thesis §10.2.1): a leader sends its messages first, so the followers write and fsync
+// the new entries while the leader fsyncs its own. Ticks come from the node's Clock.
+// Work is coalesced: everything that arrives in one turn of the event loop (client
+// proposals, peer messages) is handled by a single Ready, so concurrent requests share
+// one append and one fsync (bench:server alone switches that off, to measure it).
 //
 // State-machine restarts come from the durable state alone: the newest snapshot's data is
 // restored and the committed log after it is applied again.
@@ -17,7 +20,16 @@ import { decodeConfChange } from '../raft/conf-change.js';
 import type { PlantedBugs } from '../raft/config.js';
 import { type ProposeResult, type RaftStatus, RawNode } from '../raft/raw-node.js';
 import { MemoryStorage } from '../raft/storage.js';
-import type { ConfChange, ConfState, Entry, NodeId, ReadState, Ready, SoftState } from '../raft/types.js';
+import type {
+  ConfChange,
+  ConfState,
+  Entry,
+  Message,
+  NodeId,
+  ReadState,
+  Ready,
+  SoftState,
+} from '../raft/types.js';
 
 export interface RaftLoopOptions {
   readonly id: NodeId;
@@ -35,6 +47,22 @@ export interface RaftLoopOptions {
   /** Entries kept behind a snapshot for slow followers (etcd's catch-up entries). */
   readonly snapshotCatchUpEntries: number;
   readonly plantedBugs?: PlantedBugs;
+  /**
+   * False works every event (proposal, peer message) in a Ready of its own, so each
+   * proposal pays its own append and fsync. Only for measuring what batching buys.
+   * Default: the process-wide default below (true).
+   */
+  readonly proposalBatching?: boolean;
+}
+
+let proposalBatchingDefault = true;
+
+/**
+ * Turns proposal batching off for every RaftLoop created afterwards in this process. Only
+ * bench:server's unbatched etcd-ts entry calls it, to measure what batching buys.
+ */
+export function disableProposalBatchingForBenchmark(): void {
+  proposalBatchingDefault = false;
 }
 
 /** What the loop asks of the state machine above it. */
@@ -62,11 +90,16 @@ export class RaftLoop {
   private appliedIndex = 0;
   private snapshotIndex = 0;
   private confState: ConfState = { voters: [], learners: [] };
+  /** The role of the last soft state seen: decides whether messages may precede the fsync. */
+  private leading = false;
+  private readonly batching: boolean;
+  private working = false;
 
   constructor(
     private readonly options: RaftLoopOptions,
     private readonly handlers: RaftLoopHandlers,
   ) {
+    this.batching = options.proposalBatching ?? proposalBatchingDefault;
     const durable = options.persistence.load();
     if (durable.snapshot !== undefined) {
       this.storage.applySnapshot(durable.snapshot);
@@ -146,6 +179,11 @@ export class RaftLoop {
 
   /** Works Ready batches at the end of this turn, once, however many events asked. */
   private schedule(): void {
+    // Unbatched: at once, unless this is a call from inside a Ready being worked.
+    if (!this.batching && this.tickTimer !== undefined && !this.working) {
+      this.process();
+      return;
+    }
     if (this.processTimer !== undefined || this.stopped) return;
     this.processTimer = this.options.clock.setTimer(0, () => {
       this.processTimer = undefined;
@@ -155,14 +193,31 @@ export class RaftLoop {
 
   private process(): void {
     // Bounded: each Ready consumes work; a loop that never drains is a bug.
-    for (let round = 0; round < 1000 && !this.stopped && this.raft.hasReady(); round++) {
-      this.handleReady(this.raft.ready());
+    this.working = true;
+    try {
+      for (let round = 0; round < 1000 && !this.stopped && this.raft.hasReady(); round++) {
+        this.handleReady(this.raft.ready());
+      }
+    } finally {
+      this.working = false;
     }
   }
 
   private handleReady(ready: Ready): void {
-    if (ready.softState) this.handlers.onSoftState(ready.softState);
-    // 1. Persist. Nothing of this Ready leaves the node before this returns.
+    if (ready.softState) {
+      this.leading = ready.softState.state === 'leader';
+      this.handlers.onSoftState(ready.softState);
+    }
+    // 0. A leader's messages (appends, heartbeats, snapshots, read-index answers) ask
+    // nothing of its own disk: its entries count towards a commit only through the
+    // acknowledgments it steps after this (synchronous) save, and the term it leads in was
+    // made durable before it campaigned. So they leave now and the followers' fsyncs run
+    // alongside the leader's. So do client requests a follower forwards (proposals,
+    // ReadIndex), which claim nothing about its state. Everything else (votes, append
+    // acknowledgments) waits for the save.
+    const [early, late] = this.leading ? [ready.messages, []] : splitForwarded(ready.messages);
+    if (early.length > 0) this.options.transport.send(early);
+    // 1. Persist. Nothing else of this Ready leaves the node before this returns.
     this.options.persistence.save(
       {
         entries: ready.entries,
@@ -179,8 +234,8 @@ export class RaftLoop {
     }
     this.storage.append(ready.entries);
     if (ready.hardState) this.storage.setHardState(ready.hardState);
-    // 2. Send.
-    this.options.transport.send(ready.messages);
+    // 2. Send what had to wait for the save.
+    if (late.length > 0) this.options.transport.send(late);
     // 3. Apply.
     for (const entry of ready.committedEntries) this.apply(entry);
     if (ready.committedEntries.length > 0 || ready.snapshot !== undefined)
@@ -219,4 +274,14 @@ export class RaftLoop {
     const compactIndex = this.appliedIndex - this.options.snapshotCatchUpEntries;
     if (compactIndex > this.storage.firstIndex()) this.storage.compact(compactIndex);
   }
+}
+
+/** A follower's Ready messages: forwarded client requests first, the rest after the save. */
+function splitForwarded(messages: readonly Message[]): [readonly Message[], readonly Message[]] {
+  if (!messages.some(isForwardedRequest)) return [[], messages];
+  return [messages.filter(isForwardedRequest), messages.filter((message) => !isForwardedRequest(message))];
+}
+
+function isForwardedRequest(message: Message): boolean {
+  return message.type === 'prop' || message.type === 'readIndex';
 }

@@ -28,6 +28,8 @@ export class RaftRequests {
   private readonly reads: Waiters<void>;
   /** ReadIndex answers waiting for the applied index to reach them. */
   private confirmedReads: { id: number; index: number }[] = [];
+  /** The reads of this turn, whose ReadIndex is not asked for yet. */
+  private readBatch: Promise<void> | undefined;
 
   constructor(
     private readonly loop: RaftLoop,
@@ -55,12 +57,23 @@ export class RaftRequests {
     return this.submit(this.cluster, (id) => this.loop.propose(encodeClusterRequest(request(id))));
   }
 
-  /** Resolves once this member has applied everything committed when the call began. */
+  /**
+   * Resolves once this member has applied everything committed when the call began.
+   * Reads that arrive in the same turn of the event loop share one ReadIndex (as etcd's
+   * read loop batches them): it is asked for at the end of the turn, after every read of
+   * the batch began, so its index covers every write acknowledged before any of them.
+   */
   readBarrier(): Promise<void> {
-    return this.submit(this.reads, (id) => {
+    if (this.readBatch !== undefined) return this.readBatch;
+    if (!this.options.hasLeader()) return Promise.reject(EtcdError.of('noLeader'));
+    const id = this.ids.next();
+    const batch = this.reads.wait(id);
+    this.readBatch = batch;
+    this.options.clock.setTimer(0, () => {
+      if (this.readBatch === batch) this.readBatch = undefined;
       this.loop.readIndex(encodeId(id));
-      return { type: 'ok' };
     });
+    return batch;
   }
 
   /** A client request's entry was applied on this member. */
@@ -98,6 +111,7 @@ export class RaftRequests {
     this.cluster.rejectAll(error);
     this.reads.rejectAll(error);
     this.confirmedReads = [];
+    this.readBatch = undefined;
   }
 
   private async submit<T>(

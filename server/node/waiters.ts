@@ -9,11 +9,14 @@ import type { Clock, TimerHandle } from '../ports/clock.js';
 interface Waiter<T> {
   readonly resolve: (value: T) => void;
   readonly reject: (error: EtcdError) => void;
-  readonly timer: TimerHandle;
+  readonly deadlineMs: number;
 }
 
 export class Waiters<T> {
+  /** In registration order, which is deadline order: every waiter gets the same timeout. */
   private readonly waiting = new Map<number, Waiter<T>>();
+  /** One timer for the oldest waiter's deadline, not one per request (a hot path). */
+  private sweepTimer: TimerHandle | undefined;
 
   constructor(
     private readonly clock: Clock,
@@ -30,10 +33,8 @@ export class Waiters<T> {
   wait(id: number): Promise<T> {
     if (this.waiting.size >= this.waitersMax) return Promise.reject(EtcdError.of('tooManyRequests'));
     return new Promise<T>((resolve, reject) => {
-      const timer = this.clock.setTimer(this.timeoutMs, () => {
-        if (this.waiting.delete(id)) reject(EtcdError.of('timeout'));
-      });
-      this.waiting.set(id, { resolve, reject, timer });
+      this.waiting.set(id, { resolve, reject, deadlineMs: this.clock.nowMs() + this.timeoutMs });
+      this.armSweep();
     });
   }
 
@@ -45,7 +46,6 @@ export class Waiters<T> {
     const waiter = this.waiting.get(id);
     if (waiter === undefined) return;
     this.waiting.delete(id);
-    waiter.timer.cancel();
     waiter.resolve(value);
   }
 
@@ -53,12 +53,35 @@ export class Waiters<T> {
     const waiter = this.waiting.get(id);
     if (waiter === undefined) return;
     this.waiting.delete(id);
-    waiter.timer.cancel();
     waiter.reject(error);
   }
 
   /** Fails every waiter (the node is stopping). */
   rejectAll(error: EtcdError): void {
     for (const id of [...this.waiting.keys()]) this.reject(id, error);
+    this.sweepTimer?.cancel();
+    this.sweepTimer = undefined;
+  }
+
+  private armSweep(): void {
+    if (this.sweepTimer !== undefined) return;
+    const oldest = this.waiting.values().next().value;
+    if (oldest === undefined) return;
+    this.sweepTimer = this.clock.setTimer(Math.max(0, oldest.deadlineMs - this.clock.nowMs()), () => {
+      this.sweepTimer = undefined;
+      this.expire();
+      this.armSweep();
+    });
+  }
+
+  /** Times out the waiters whose deadline has passed: a prefix of the map. */
+  private expire(): void {
+    const nowMs = this.clock.nowMs();
+    // Bounded by the map's size (at most waitersMax).
+    for (const [id, waiter] of this.waiting) {
+      if (waiter.deadlineMs > nowMs) break;
+      this.waiting.delete(id);
+      waiter.reject(EtcdError.of('timeout'));
+    }
   }
 }

@@ -145,7 +145,8 @@ export class RawNode {
    *     when `mustSync` is set, make them durable (fsync) first.
    *  2. Only then send `messages`: a vote or an append acknowledgment sent before the
    *     state behind it is durable can elect two leaders or lose a committed entry
-   *     after a crash (Raft paper §5.1).
+   *     after a crash (Raft paper §5.1). A leader's messages may go first (§10.2.1),
+   *     and so may the 'prop' and 'readIndex' requests a follower forwards.
    *  3. Apply `committedEntries` in order; for a 'confChange' entry call applyConfChange.
    *  4. Call advance(ready) before the next ready().
    */

@@ -107,6 +107,10 @@ export interface SoftState {
  *  2. Only then send `messages`. Sending a vote or an append acknowledgment before the
  *     state that justifies it is durable can elect two leaders or lose a committed entry
  *     after a crash (Raft paper §5.1: "updated on stable storage before responding").
+ *     A leader's messages are the exception: they may be sent before (or while) it
+ *     persists (Raft thesis §10.2.1, as etcd's server does), because its own entries count
+ *     towards a commit only through acknowledgments stepped after the save. So are the
+ *     client requests a follower forwards ('prop', 'readIndex'): they claim no state.
  *  3. Apply `committedEntries` to the state machine, in order.
  *  4. Call advance(ready).
  */

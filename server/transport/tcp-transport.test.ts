@@ -54,6 +54,31 @@ describe('TcpTransport', () => {
     expect(received.map((m) => m.term)).toEqual(Array.from({ length: 100 }, (_, i) => i + 1));
   });
 
+  test("send() on connected links delivers one call's interleaved messages to each peer in order", async () => {
+    const b = await start(2, new Map());
+    const c = await start(3, new Map());
+    const a = await start(
+      1,
+      new Map([
+        [2, b.address()],
+        [3, c.address()],
+      ]),
+    );
+    const receivedByB: Message[] = [];
+    const receivedByC: Message[] = [];
+    b.onReceive((m) => receivedByB.push(m));
+    c.onReceive((m) => receivedByC.push(m));
+    a.send([heartbeat(1, 2, 1), heartbeat(1, 3, 1)]);
+    await waitFor(() => receivedByB.length === 1 && receivedByC.length === 1, 'both links up');
+    // Now both links are connected: this call's frames go out corked, one write per peer.
+    a.send(Array.from({ length: 50 }, (_, i) => heartbeat(1, 2 + (i % 2), i + 2)));
+    await waitFor(() => receivedByB.length === 26 && receivedByC.length === 26, '25 more messages each');
+    expect(receivedByB.map((m) => m.term)).toEqual([1, ...Array.from({ length: 25 }, (_, i) => 2 * i + 2)]);
+    expect(receivedByC.map((m) => m.term)).toEqual([1, ...Array.from({ length: 25 }, (_, i) => 2 * i + 3)]);
+    a.send([heartbeat(1, 2, 99)]);
+    await waitFor(() => receivedByB.length === 27, 'a message after the corked call');
+  });
+
   test('send() reaches a peer again after it restarts on the same port', async () => {
     const first = await start(2, new Map());
     const address = first.address();

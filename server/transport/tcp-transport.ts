@@ -111,11 +111,15 @@ export class TcpTransport implements Transport {
 
   send(messages: readonly Message[]): void {
     if (this.closed) return;
+    // A Ready's messages to one peer leave in one write (one syscall), not one each.
+    const corked: PeerLink[] = [];
     for (const message of messages) {
       const link = this.links.get(message.to);
       if (link === undefined) continue;
+      if (link.cork()) corked.push(link);
       link.send(encodeFrame(encodeMessage(message)));
     }
+    for (const link of corked) link.uncork();
   }
 
   onReceive(handler: (message: Message) => void): void {
@@ -201,6 +205,17 @@ class PeerLink {
     this.queue.push(frame);
     if (this.queue.length > this.options.queuedFramesMax) this.queue.shift();
     if (this.socket === undefined && this.retry === undefined) this.dial();
+  }
+
+  /** Holds writes back until uncork(); true when this call corked a connected socket. */
+  cork(): boolean {
+    if (!this.connected || this.socket === undefined || this.socket.writableCorked > 0) return false;
+    this.socket.cork();
+    return true;
+  }
+
+  uncork(): void {
+    if (this.socket !== undefined && this.socket.writableCorked > 0) this.socket.uncork();
   }
 
   close(): void {

@@ -1,0 +1,195 @@
+// RaftLoop tests on a hand-driven clock with recording ports: the order of persisting and
+// sending (a candidate persists before it asks for votes, a leader sends its appends
+// before its own fsync, a follower forwards a proposal at once but acknowledges an append
+// only after its save) and proposal batching (one Ready and one fsync for a turn's
+// proposals; one each when batching is off).
+
+import { describe, expect, test } from 'vitest';
+import type { RaftDurableState, RaftPersistence } from '../persistence.js';
+import type { Clock, TimerHandle } from '../ports/clock.js';
+import { Xoshiro128 } from '../ports/random.js';
+import type { Transport } from '../ports/transport.js';
+import { type Message, message, type NodeId } from '../raft/types.js';
+import { RaftLoop, type RaftLoopHandlers } from './raft-loop.js';
+
+/** Timers fire only when the test advances time. */
+class ManualClock implements Clock {
+  private now = 0;
+  private timers: { atMs: number; callback: () => void; cancelled: boolean }[] = [];
+
+  nowMs(): number {
+    return this.now;
+  }
+
+  setTimer(delayMs: number, callback: () => void): TimerHandle {
+    const timer = { atMs: this.now + delayMs, callback, cancelled: false };
+    this.timers.push(timer);
+    return { cancel: () => (timer.cancelled = true) };
+  }
+
+  advance(ms: number): void {
+    const until = this.now + ms;
+    for (let fired = 0; fired < 10_000; fired++) {
+      const due = this.timers
+        .filter((timer) => !timer.cancelled && timer.atMs <= until)
+        .sort((a, b) => a.atMs - b.atMs)[0];
+      if (due === undefined) break;
+      this.timers = this.timers.filter((timer) => timer !== due);
+      this.now = due.atMs;
+      due.callback();
+    }
+    this.now = until;
+  }
+}
+
+type Event =
+  | { readonly kind: 'save'; readonly entries: number; readonly sync: boolean }
+  | { readonly kind: 'send'; readonly types: string[] };
+
+function recordingPorts(events: Event[]): {
+  transport: Transport & { deliver(message: Message): void };
+  persistence: RaftPersistence;
+} {
+  let handler: (message: Message) => void = () => {};
+  return {
+    transport: {
+      send: (messages) => {
+        if (messages.length > 0)
+          events.push({ kind: 'send', types: messages.map((message) => message.type) });
+      },
+      onReceive: (receive) => {
+        handler = receive;
+      },
+      close: async () => {},
+      deliver: (message) => handler(message),
+    },
+    persistence: {
+      save: (ready, sync) => {
+        events.push({ kind: 'save', entries: ready.entries.length, sync });
+      },
+      saveSnapshot: () => {},
+      load: (): RaftDurableState => ({ hardState: { term: 0, vote: 0, commit: 0 }, entries: [] }),
+      close: () => {},
+    },
+  };
+}
+
+const handlers: RaftLoopHandlers = {
+  applyEntry: () => {},
+  applyConfChange: () => {},
+  restoreSnapshot: () => {},
+  takeSnapshot: () => new Uint8Array(),
+  onApplied: () => {},
+  onReadStates: () => {},
+  onSoftState: () => {},
+};
+
+function startLoop(peers: readonly NodeId[], proposalBatching?: boolean) {
+  const clock = new ManualClock();
+  const events: Event[] = [];
+  const ports = recordingPorts(events);
+  const loop = new RaftLoop(
+    {
+      id: 1,
+      peers,
+      clock,
+      random: new Xoshiro128(7n),
+      transport: ports.transport,
+      persistence: ports.persistence,
+      tickMs: 10,
+      electionTicks: 10,
+      heartbeatTicks: 1,
+      snapshotEntries: 10_000,
+      snapshotCatchUpEntries: 100,
+      ...(proposalBatching === undefined ? {} : { proposalBatching }),
+    },
+    handlers,
+  );
+  loop.start();
+  return { loop, clock, events, deliver: ports.transport.deliver };
+}
+
+/** Ticks until member 1 leads, granting every (pre-)vote it asks of 2 and 3. */
+function electMemberOne(started: ReturnType<typeof startLoop>): void {
+  const { loop, clock, events, deliver } = started;
+  let answered = 0;
+  for (let step = 0; step < 100 && loop.status().state !== 'leader'; step++) {
+    clock.advance(10);
+    const asked = events.slice(answered);
+    answered = events.length;
+    for (const event of asked) {
+      if (event.kind !== 'send') continue;
+      for (const type of new Set(event.types)) {
+        if (type !== 'vote' && type !== 'preVote') continue;
+        const term = type === 'vote' ? loop.status().term : loop.status().term + 1;
+        for (const from of [2, 3]) {
+          deliver({
+            type: type === 'vote' ? 'voteResp' : 'preVoteResp',
+            from,
+            to: 1,
+            term,
+            logTerm: 0,
+            index: 0,
+            entries: [],
+            commit: 0,
+            reject: false,
+            rejectHint: 0,
+          });
+        }
+      }
+    }
+    clock.advance(0);
+  }
+  expect(loop.status().state).toBe('leader');
+}
+
+describe('RaftLoop', () => {
+  test('RaftLoop persists before a candidate asks for votes but a leader sends its appends first', () => {
+    const started = startLoop([1, 2, 3]);
+    electMemberOne(started);
+    const { events } = started;
+    // The vote request left only after the hard state naming the new term was saved.
+    const voteSend = events.findIndex((event) => event.kind === 'send' && event.types.includes('vote'));
+    expect(voteSend).toBeGreaterThan(0);
+    expect(events[voteSend - 1]).toMatchObject({ kind: 'save', sync: true });
+    // As leader, the append of its first (empty) entry goes out before that entry's fsync.
+    const leaderEvents = events.slice(voteSend + 1);
+    const appSend = leaderEvents.findIndex((event) => event.kind === 'send' && event.types.includes('app'));
+    const entrySave = leaderEvents.findIndex((event) => event.kind === 'save' && event.entries > 0);
+    expect(appSend).toBeGreaterThanOrEqual(0);
+    expect(entrySave).toBe(appSend + 1);
+    started.loop.stop();
+  });
+
+  test("RaftLoop sends a follower's forwarded proposal before its save and its acknowledgment after", () => {
+    const started = startLoop([1, 2, 3]);
+    const { loop, clock, events, deliver } = started;
+    const entry = { term: 1, index: 1, type: 'normal' as const, data: new Uint8Array([9]) };
+    deliver(message({ type: 'app', from: 2, to: 1, term: 1, entries: [entry] }));
+    loop.propose(new Uint8Array([1]));
+    clock.advance(0);
+    const prop = events.findIndex((event) => event.kind === 'send' && event.types.includes('prop'));
+    const entrySave = events.findIndex((event) => event.kind === 'save' && event.entries > 0);
+    const appResp = events.findIndex((event) => event.kind === 'send' && event.types.includes('appResp'));
+    expect([prop >= 0, entrySave > prop, appResp > entrySave]).toEqual([true, true, true]);
+    loop.stop();
+  });
+
+  test('RaftLoop batches one turn of proposals into one synced save, or none when batching is off', () => {
+    const savesFor = (proposalBatching: boolean): Event[] => {
+      const started = startLoop([1], proposalBatching);
+      for (let step = 0; step < 100 && started.loop.status().state !== 'leader'; step++)
+        started.clock.advance(10);
+      expect(started.loop.status().state).toBe('leader');
+      const before = started.events.length;
+      for (let proposal = 0; proposal < 10; proposal++) started.loop.propose(new Uint8Array([proposal + 1]));
+      started.clock.advance(0);
+      started.loop.stop();
+      return started.events.slice(before).filter((event) => event.kind === 'save' && event.entries > 0);
+    };
+    expect(savesFor(true)).toEqual([{ kind: 'save', entries: 10, sync: true }]);
+    expect(savesFor(false)).toEqual(
+      Array.from({ length: 10 }, () => ({ kind: 'save', entries: 1, sync: true })),
+    );
+  });
+});

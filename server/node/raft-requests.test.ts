@@ -1,0 +1,86 @@
+// RaftRequests.readBarrier() tests with a recording stand-in for the Raft loop and a
+// hand-driven clock: the reads of one turn share one ReadIndex, asked for at the end of
+// the turn; a read arriving after that gets a ReadIndex of its own; reads resolve only
+// once the applied index reaches their confirmed index.
+
+import { describe, expect, test } from 'vitest';
+import type { Clock, TimerHandle } from '../ports/clock.js';
+import { Xoshiro128 } from '../ports/random.js';
+import type { RaftLoop } from './raft-loop.js';
+import { RaftRequests } from './raft-requests.js';
+import { RequestIds } from './request-ids.js';
+
+class ManualClock implements Clock {
+  private timers: { callback: () => void; cancelled: boolean; atMs: number }[] = [];
+  private now = 0;
+
+  nowMs(): number {
+    return this.now;
+  }
+
+  setTimer(delayMs: number, callback: () => void): TimerHandle {
+    const timer = { callback, cancelled: false, atMs: this.now + delayMs };
+    this.timers.push(timer);
+    return { cancel: () => (timer.cancelled = true) };
+  }
+
+  /** Runs the timers due now: the end of the current turn. */
+  endTurn(): void {
+    const due = this.timers.filter((timer) => !timer.cancelled && timer.atMs <= this.now);
+    this.timers = this.timers.filter((timer) => !due.includes(timer));
+    for (const timer of due) timer.callback();
+  }
+}
+
+async function flush(): Promise<void> {
+  for (let turn = 0; turn < 5; turn++) await Promise.resolve();
+}
+
+function setUp() {
+  const clock = new ManualClock();
+  const asked: Uint8Array[] = [];
+  const loop = { applied: 0, readIndex: (context: Uint8Array) => asked.push(context) };
+  const requests = new RaftRequests(loop as unknown as RaftLoop, new RequestIds(1, new Xoshiro128(3)), {
+    clock,
+    requestTimeoutMs: 1000,
+    pendingRequestsMax: 100,
+    hasLeader: () => true,
+  });
+  return { clock, asked, loop, requests };
+}
+
+describe('RaftRequests', () => {
+  test('readBarrier() asks one ReadIndex for all reads of a turn and resolves them when applied', async () => {
+    const { clock, asked, loop, requests } = setUp();
+    let resolved = 0;
+    for (let read = 0; read < 5; read++) void requests.readBarrier().then(() => resolved++);
+    expect(asked).toHaveLength(0);
+    clock.endTurn();
+    expect(asked).toHaveLength(1);
+    requests.onReadStates([{ index: 3, requestContext: asked[0]! }]);
+    await flush();
+    expect(resolved).toBe(0);
+    loop.applied = 3;
+    requests.onApplied(3);
+    await flush();
+    expect(resolved).toBe(5);
+  });
+
+  test('readBarrier() gives a read after the ReadIndex was asked a ReadIndex of its own', async () => {
+    const { clock, asked, loop, requests } = setUp();
+    const first = requests.readBarrier();
+    clock.endTurn();
+    const second = requests.readBarrier();
+    expect(second).not.toBe(first);
+    clock.endTurn();
+    expect(asked).toHaveLength(2);
+    expect(asked[0]).not.toEqual(asked[1]);
+    loop.applied = 7;
+    requests.onReadStates([
+      { index: 5, requestContext: asked[0]! },
+      { index: 7, requestContext: asked[1]! },
+    ]);
+    await expect(first).resolves.toBeUndefined();
+    await expect(second).resolves.toBeUndefined();
+  });
+});

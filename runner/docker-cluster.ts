@@ -12,6 +12,11 @@
 // advertises peers by name (`http://n2:2380`) and each member's hosts file sends that
 // name to the address `peerDial` gives for its own link (a Toxiproxy listener on the
 // peer port); etcd-ts takes `--peer-dial-overrides` as in process mode.
+//
+// replace() (the membership nemesis) removes a member's container, empties its data dir
+// and creates a new container that joins the running cluster with
+// --initial-cluster-state=existing, under the same name, address and peer URL, so its
+// Toxiproxy links still apply (as process mode does).
 
 import { type ChildProcess, execFile, spawn } from 'node:child_process';
 import { closeSync, mkdirSync, mkdtempSync, openSync, rmSync, writeFileSync } from 'node:fs';
@@ -29,7 +34,14 @@ import {
   settingsOf,
 } from './docker-cluster-settings.js';
 import { buildImage, imageTags } from './docker-images.js';
-import type { ClusterMember, HostPort, NodeCluster, SutKind } from './node-cluster.js';
+import type {
+  ClusterMember,
+  HostPort,
+  JoinPeer,
+  NodeCluster,
+  ReplaceOptions,
+  SutKind,
+} from './node-cluster.js';
 import { etcdctl } from './testing/etcdctl.js';
 
 // The reaper needs an image from a registry; docker-cleanup.ts does its job.
@@ -61,6 +73,14 @@ interface Member extends ClusterMember {
   state: MemberState;
   /** `docker logs --follow` of the current start, appending to logFile. */
   logFollower?: ChildProcess;
+  /** Containers created for this member so far (each replacement makes a new one). */
+  containersCreated?: number;
+}
+
+/** How a replacing member joins: the current members and the cluster's id (etcd-ts needs both). */
+interface JoinSpec {
+  readonly members: readonly JoinPeer[];
+  readonly clusterIdHex: string;
 }
 
 /** Builds the image if needed, starts every member, resolves once all serve clients. */
@@ -99,6 +119,7 @@ export async function startDockerCluster(options: DockerClusterOptions): Promise
 class Cluster implements DockerCluster {
   readonly kind: SutKind;
   readonly endpoints: readonly string[];
+  private readonly joins = new Map<string, JoinSpec>();
 
   constructor(
     private readonly settings: Settings,
@@ -135,6 +156,11 @@ class Cluster implements DockerCluster {
     // Real etcd names its peers (resolved by each member's hosts file); etcd-ts dials the overrides.
     const peerUrlOf = (peer: Member): string =>
       this.kind === 'etcd' ? `http://${peer.name}:${peerPort}` : urlOf(peer.peerListen);
+    const joining = this.joins.get(member.name);
+    const peers =
+      joining === undefined
+        ? this.members
+        : this.members.filter((peer) => joining.members.some((joined) => joined.name === peer.name));
     const flags = [
       `--name=${member.name}`,
       '--data-dir=/data/data',
@@ -142,8 +168,8 @@ class Cluster implements DockerCluster {
       `--advertise-client-urls=${urlOf(member.clientListen)}`,
       `--listen-peer-urls=${urlOf(member.peerListen)}`,
       `--initial-advertise-peer-urls=${peerUrlOf(member)}`,
-      `--initial-cluster=${this.members.map((peer) => `${peer.name}=${peerUrlOf(peer)}`).join(',')}`,
-      '--initial-cluster-state=new',
+      `--initial-cluster=${peers.map((peer) => `${peer.name}=${peerUrlOf(peer)}`).join(',')}`,
+      `--initial-cluster-state=${joining === undefined ? 'new' : 'existing'}`,
       `--initial-cluster-token=etcd-chaos-${this.runId}`,
       `--heartbeat-interval=${this.settings.heartbeatMs}`,
       `--election-timeout=${this.settings.electionTimeoutMs}`,
@@ -151,8 +177,14 @@ class Cluster implements DockerCluster {
     if (this.settings.faultControl) {
       flags.push(`--unsafe-fault-control=${member.clientListen.host}:${faultControlPort}`);
     }
+    if (this.kind === 'etcd-ts' && joining !== undefined) {
+      flags.push(
+        `--initial-cluster-id=${joining.clusterIdHex}`,
+        `--initial-member-ids=${joining.members.map((peer) => `${peer.name}=${peer.memberIdHex}`).join(',')}`,
+      );
+    }
     if (this.kind === 'etcd-ts' && this.settings.peerDial !== undefined) {
-      const overrides = this.members
+      const overrides = peers
         .filter((peer) => peer !== member)
         .map((peer) => {
           const dial = this.dialOf(member, peer);
@@ -165,8 +197,12 @@ class Cluster implements DockerCluster {
 
   async create(member: Member): Promise<void> {
     writeFileSync(member.hostsFile, this.hostsFileText(member));
+    const created = member.containersCreated ?? 0;
+    member.containersCreated = created + 1;
+    // A replacement gets a fresh container name: the removed one's may linger a moment.
+    const suffix = created === 0 ? '' : `-${created}`;
     member.container = await new GenericContainer(imageTags[this.kind])
-      .withName(`etcd-chaos-${this.runId}-${member.name}`)
+      .withName(`etcd-chaos-${this.runId}-${member.name}${suffix}`)
       .withLabels(labelsOf(this.runId))
       .withNetworkMode('host')
       .withCommand(this.commandOf(member))
@@ -271,6 +307,34 @@ class Cluster implements DockerCluster {
     } catch (error) {
       // Cut off by a partition it may not answer yet, and that is the nemesis's business;
       // a member that exited again is not.
+      if ((await this.inspectStatus(member)) === 'exited') throw error;
+    }
+  }
+
+  /**
+   * Removes the member's container, deletes its data and creates a new container joining
+   * the running cluster as the member MemberAdd just added; resolves once it serves
+   * clients, or after the bounded restart wait while it runs without a quorum.
+   */
+  async replace(name: string, options: ReplaceOptions): Promise<void> {
+    const member = this.memberNamed(name);
+    if (!options.initialCluster.some((peer) => peer.name === name)) {
+      throw new ConfigError(
+        'initialCluster',
+        options.initialCluster.map((peer) => peer.name).join(','),
+        `it must include ${name}`,
+      );
+    }
+    for (const peer of options.initialCluster) this.memberNamed(peer.name);
+    if (member.container !== undefined) await run('docker', ['rm', '--force', this.idOf(member)]);
+    member.logFollower?.kill('SIGKILL');
+    member.state = 'killed';
+    rmSync(join(member.dataDir, 'data'), { recursive: true, force: true });
+    this.joins.set(name, { members: options.initialCluster, clusterIdHex: options.clusterIdHex });
+    await this.create(member);
+    try {
+      await this.waitHealthy([member], this.settings.restartWaitMs);
+    } catch (error) {
       if ((await this.inspectStatus(member)) === 'exited') throw error;
     }
   }

@@ -20,6 +20,24 @@ export interface ClusterMember {
   readonly peerListen: HostPort;
   /** The member's log file (process mode) or a file the container's log is copied to on stop. */
   readonly logFile: string;
+  /** The peer URL the member advertises (and MemberAdd names). Default http://peerListen. */
+  readonly advertisePeerUrl?: string;
+}
+
+/** A current member of a running cluster, as a member joining it must be told. */
+export interface JoinPeer {
+  readonly name: string;
+  /** The etcd member id in hex (MemberList's, or MemberAdd's for the joining member). */
+  readonly memberIdHex: string;
+}
+
+export interface ReplaceOptions {
+  /** Every current member, the joining one included (etcd's --initial-cluster). */
+  readonly initialCluster: readonly JoinPeer[];
+  /** The running cluster's id in hex. */
+  readonly clusterIdHex: string;
+  /** The old data is deleted: the member joins as a new one. */
+  readonly dataDir: 'fresh';
 }
 
 export interface NodeClusterOptions {
@@ -45,6 +63,13 @@ export interface NodeCluster {
   /** SIGCONT (or `docker unpause`). */
   resume(member: string): Promise<void>;
   isRunning(member: string): boolean;
+  /**
+   * Optional (process mode): stops the member if it runs, deletes its data and starts it
+   * with --initial-cluster-state=existing as the member MemberAdd just added; resolves
+   * once it serves clients, or after a bounded wait while it runs without a quorum.
+   * Undefined where members cannot be replaced (membership faults are then unsupported).
+   */
+  replace?(member: string, options: ReplaceOptions): Promise<void>;
   /** Kills every member and frees everything this cluster made. */
   stop(): Promise<void>;
 }

@@ -7,6 +7,9 @@
 // namespace (`unshare --mount`) with a per-member /etc/hosts bind-mounted over the real
 // one, mapping each peer's name to the address that member must dial (Go's resolver
 // reads /etc/hosts). That needs root (or CAP_SYS_ADMIN) and util-linux's unshare.
+// replace() starts a member again as a new one after MemberAdd (fresh data dir,
+// --initial-cluster-state=existing); it keeps its name, ports and peer URL, so the
+// per-link dial addresses (and proxies) stay those of its slot.
 // Every process started here is killed by stop(), and by a process-exit hook if the
 // test run dies first.
 
@@ -70,6 +73,13 @@ export interface ProcessClusterOptions {
   readonly faultControl?: boolean;
 }
 
+/** What a member joining a running cluster is told (etcd-ts needs the ids too; etcd learns them from its peers). */
+export interface JoinSpec {
+  /** Every current member, the joining one included, with its id in hex. */
+  readonly members: readonly { readonly name: string; readonly memberIdHex: string }[];
+  readonly clusterIdHex: string;
+}
+
 export interface ProcessMember {
   readonly name: string;
   readonly clientUrl: string;
@@ -99,6 +109,12 @@ export interface ProcessCluster {
   signal(member: string, signal: NodeJS.Signals): void;
   /** True while the member's process runs. */
   isRunning(member: string): boolean;
+  /**
+   * Kills the member if it runs, deletes its data dir and starts it as a new member of
+   * the running cluster (after MemberAdd): --initial-cluster-state=existing with `join`'s
+   * members; later restarts keep that command line. Waits like start().
+   */
+  replace(member: string, join: JoinSpec, options?: { waitMs?: number }): Promise<boolean>;
   /** Kills every member and removes the temp dir (unless removeDataOnStop is false). */
   stop(): Promise<void>;
 }
@@ -216,6 +232,8 @@ class Cluster implements ProcessCluster {
   readonly kind: ClusterKind;
   readonly endpoints: readonly string[];
   private readonly children = new Map<string, ChildProcess>();
+  /** Members started by replace(): they keep their join command line across restarts. */
+  private readonly joins = new Map<string, JoinSpec>();
 
   constructor(
     private readonly settings: Settings,
@@ -238,7 +256,12 @@ class Cluster implements ProcessCluster {
   }
 
   private commandOf(member: ProcessMember): [string, string[]] {
-    const initialCluster = this.members.map((peer) => `${peer.name}=${peer.advertisePeerUrl}`).join(',');
+    const join = this.joins.get(member.name);
+    const peers =
+      join === undefined
+        ? this.members
+        : this.members.filter((peer) => join.members.some((joined) => joined.name === peer.name));
+    const initialCluster = peers.map((peer) => `${peer.name}=${peer.advertisePeerUrl}`).join(',');
     const common = [
       `--name=${member.name}`,
       `--data-dir=${member.dataDir}`,
@@ -247,7 +270,7 @@ class Cluster implements ProcessCluster {
       `--listen-peer-urls=${member.peerUrl}`,
       `--initial-advertise-peer-urls=${member.advertisePeerUrl}`,
       `--initial-cluster=${initialCluster}`,
-      '--initial-cluster-state=new',
+      `--initial-cluster-state=${join === undefined ? 'new' : 'existing'}`,
       `--initial-cluster-token=${this.settings.clusterToken}`,
       `--heartbeat-interval=${this.settings.heartbeatMs}`,
       `--election-timeout=${this.settings.electionTimeoutMs}`,
@@ -273,8 +296,14 @@ class Cluster implements ProcessCluster {
         ],
       ];
     }
-    const overrides = this.dialOverrides(member);
+    const overrides = this.dialOverrides(member, peers);
     const extra = overrides.length > 0 ? [`--peer-dial-overrides=${overrides.join(',')}`] : [];
+    if (join !== undefined) {
+      extra.push(
+        `--initial-cluster-id=${join.clusterIdHex}`,
+        `--initial-member-ids=${join.members.map((peer) => `${peer.name}=${peer.memberIdHex}`).join(',')}`,
+      );
+    }
     if (member.faultControlUrl !== undefined) {
       extra.push(`--unsafe-fault-control=${new URL(member.faultControlUrl).host}`);
     }
@@ -306,10 +335,10 @@ class Cluster implements ProcessCluster {
     return file;
   }
 
-  private dialOverrides(member: ProcessMember): string[] {
+  private dialOverrides(member: ProcessMember, peers: readonly ProcessMember[]): string[] {
     const hook = this.settings.peerDial;
     if (hook === undefined) return [];
-    return this.members
+    return peers
       .filter((peer) => peer.name !== member.name)
       .map((peer) => {
         const url = new URL(peer.peerUrl);
@@ -384,6 +413,22 @@ class Cluster implements ProcessCluster {
     if (this.isRunning(name)) await this.kill(name, 'SIGTERM');
     this.launch(member);
     await this.waitHealthy([member]);
+  }
+
+  async replace(name: string, join: JoinSpec, options: { waitMs?: number } = {}): Promise<boolean> {
+    const member = this.memberNamed(name);
+    if (!join.members.some((peer) => peer.name === name)) {
+      throw new ConfigError(
+        'join.members',
+        join.members.map((peer) => peer.name).join(','),
+        `it must include ${name}`,
+      );
+    }
+    for (const peer of join.members) this.memberNamed(peer.name);
+    if (this.isRunning(name)) await this.kill(name, 'SIGKILL');
+    rmSync(member.dataDir, { recursive: true, force: true });
+    this.joins.set(name, join);
+    return this.start(name, options);
   }
 
   async stop(): Promise<void> {

@@ -1,8 +1,15 @@
 // The process-mode NodeCluster (runner/node-cluster.ts): members are child processes from
 // process-cluster.ts, killed with SIGKILL, paused with SIGSTOP/SIGCONT, and started again
-// on their own data dir. Docker mode offers the same seam with containers.
+// on their own data dir, or replaced by a fresh member joining the running cluster (the
+// membership nemesis). Docker mode offers the same seam with containers.
 
-import type { ClusterMember, HostPort, NodeCluster, NodeClusterOptions } from './node-cluster.js';
+import type {
+  ClusterMember,
+  HostPort,
+  NodeCluster,
+  NodeClusterOptions,
+  ReplaceOptions,
+} from './node-cluster.js';
 import { type ProcessCluster, type ProcessMember, startProcessCluster } from './process-cluster.js';
 
 export interface ProcessNodeClusterOptions extends NodeClusterOptions {
@@ -29,6 +36,7 @@ function memberOf(member: ProcessMember): ClusterMember {
     clientListen: hostPortOf(member.clientUrl),
     peerListen: hostPortOf(member.peerUrl),
     logFile: member.logFile,
+    advertisePeerUrl: member.advertisePeerUrl,
   };
 }
 
@@ -84,6 +92,14 @@ export class ProcessNodeCluster implements NodeCluster {
 
   isRunning(member: string): boolean {
     return this.cluster.isRunning(member);
+  }
+
+  async replace(member: string, options: ReplaceOptions): Promise<void> {
+    await this.cluster.replace(
+      member,
+      { members: options.initialCluster, clusterIdHex: options.clusterIdHex },
+      { waitMs: this.restartWaitMs },
+    );
   }
 
   async stop(): Promise<void> {

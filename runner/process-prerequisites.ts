@@ -7,6 +7,7 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
+import type { DockerCluster } from './docker-cluster.js';
 import { type ProcessNodeCluster, startProcessNodeCluster } from './process-node-cluster.js';
 import { repoRoot } from './process-support.js';
 import type { ClusterEnvironmentOptions, ClusterTestOptions } from './run-cluster.js';
@@ -51,13 +52,19 @@ export function dockerPrerequisiteProblem(): string | undefined {
   return undefined;
 }
 
-/** Docker mode's members: containers from docker-cluster.ts, loaded only when asked for. */
+/**
+ * Docker mode's members: containers from docker-cluster.ts, loaded only when asked for;
+ * etcd-ts containers with a fault-control endpoint (clock and disk faults), as in process mode.
+ */
 export function dockerLauncher(): ClusterEnvironmentOptions {
+  let started: DockerCluster | undefined;
   return {
     launch: async (options) => {
       const { startDockerCluster } = await import('./docker-cluster.js');
-      return startDockerCluster(options);
+      started = await startDockerCluster({ ...options, faultControl: options.kind === 'etcd-ts' });
+      return started;
     },
+    faultControlOf: (_cluster, member) => started?.faultControlOf(member),
   };
 }
 

@@ -2,8 +2,10 @@
 // 1..N for n1..nN; crash = SIGKILL (or docker kill) and restart on the same data; pause =
 // SIGSTOP/SIGCONT; partitions and one-way cuts through the Toxiproxy peer proxies; the
 // leader from the Status API; clock bumps through etcd-ts's fault-control endpoint.
-// Disk faults go through the same endpoint. Membership changes are not offered yet in
-// the real modes (UnsupportedFault, so the run reports them instead of faking them).
+// Disk faults go through the same endpoint. Membership changes go through `etcdctl
+// member remove/add` (run-cluster-membership.ts); the slot comes back as a fresh member
+// through NodeCluster.replace, at the same peer URL, so its per-link proxies still apply.
+// A cluster without replace reports them as UnsupportedFault instead of faking them.
 
 import {
   type DiskFault,
@@ -13,7 +15,8 @@ import {
 } from '../nemesis/nemesis.js';
 import type { NodeId } from '../server/raft/types.js';
 import type { WorkloadClient } from '../workloads/client.js';
-import type { NodeCluster } from './node-cluster.js';
+import type { JoinPeer, NodeCluster, ReplaceOptions } from './node-cluster.js';
+import { ClusterMembership } from './run-cluster-membership.js';
 import type { ProxyNetwork } from './toxiproxy.js';
 
 /** Bound on one Status call when looking for the leader. */
@@ -35,10 +38,16 @@ export class ClusterNemesisTarget implements NemesisTarget {
   private readonly states = new Map<NodeId, MemberState>();
   /** etcd member id (from Status headers) -> NodeId, learned lazily. */
   private readonly nodeIdByMemberId = new Map<number, NodeId>();
+  private readonly membership: ClusterMembership;
 
   constructor(private readonly options: ClusterTargetOptions) {
     this.memberIds = options.cluster.members.map((_, index) => index + 1);
     for (const id of this.memberIds) this.states.set(id, 'up');
+    this.membership = new ClusterMembership(() =>
+      options.cluster.members
+        .filter((_, index) => this.states.get(index + 1) === 'up')
+        .map((member) => `http://${member.clientListen.host}:${member.clientListen.port}`),
+    );
   }
 
   nameOf(id: NodeId): string {
@@ -140,18 +149,57 @@ export class ClusterNemesisTarget implements NemesisTarget {
     await this.faultControl(id, 'disk', { fault: null });
   }
 
-  async removeMember(_id: NodeId): Promise<void> {
-    throw new UnsupportedFault(
-      'membership',
-      'member remove/add is not offered in process and docker modes yet',
-    );
+  async removeMember(id: NodeId): Promise<void> {
+    this.replacer();
+    const name = this.nameOf(id);
+    if (this.states.get(id) === 'removed') throw new Error(`member ${name} is already removed`);
+    const outcome = await this.membership.remove(this.peerUrlOf(id));
+    if (outcome.type === 'refused') throw new Error(`MemberRemove of ${name}: ${outcome.reason}`);
+    // etcd stops a removed member itself; the kill makes sure and frees the slot.
+    await this.options.cluster.kill(name);
+    this.states.set(id, 'removed');
   }
 
-  async addMember(_id: NodeId): Promise<void> {
-    throw new UnsupportedFault(
-      'membership',
-      'member remove/add is not offered in process and docker modes yet',
-    );
+  async addMember(id: NodeId): Promise<void> {
+    const replace = this.replacer();
+    const name = this.nameOf(id);
+    if (this.states.get(id) !== 'removed') throw new Error(`member ${name} is not removed`);
+    const added = await this.membership.add(name, this.peerUrlOf(id));
+    if (added.type === 'refused') throw new Error(`MemberAdd of ${name}: ${added.reason}`);
+    const initialCluster: JoinPeer[] = added.value.listing.members.map((member) => {
+      const slot = this.memberIds.find((candidate) => member.peerUrls.includes(this.peerUrlOf(candidate)));
+      if (slot === undefined)
+        throw new Error(`member ${member.idHex} (${member.peerUrls}) is no slot of ours`);
+      return { name: this.nameOf(slot), memberIdHex: member.idHex };
+    });
+    try {
+      await replace(name, {
+        initialCluster,
+        clusterIdHex: added.value.listing.clusterIdHex,
+        dataDir: 'fresh',
+      });
+    } catch (error) {
+      // A member of the cluster now, though it did not start: the final heal restarts it.
+      this.states.set(id, 'down');
+      throw error;
+    }
+    this.states.set(id, 'up');
+  }
+
+  /** The cluster's replace control; UnsupportedFault where it has none. */
+  private replacer(): (member: string, options: ReplaceOptions) => Promise<void> {
+    const cluster = this.options.cluster;
+    if (cluster.replace === undefined) {
+      throw new UnsupportedFault('membership', 'this cluster cannot start a member as a fresh one');
+    }
+    return (member, options) => cluster.replace!(member, options);
+  }
+
+  /** The peer URL the slot's member advertises: MemberAdd names it, MemberList shows it. */
+  private peerUrlOf(id: NodeId): string {
+    const member = this.options.cluster.members[id - 1];
+    if (member === undefined) throw new Error(`no member with id ${id}`);
+    return member.advertisePeerUrl ?? `http://${member.peerListen.host}:${member.peerListen.port}`;
   }
 
   /** POSTs `body` to the member's fault-control endpoint; a member that is down has nothing to fault. */

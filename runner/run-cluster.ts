@@ -81,8 +81,6 @@ const unsupportedOnRealEtcd: ReadonlyMap<string, string> = new Map([
   ['clock', 'clock faults are unsupported on real etcd (Go binaries ignore libfaketime)'],
   ['disk', "disk faults need etcd-ts's fault-control endpoint; real etcd has none"],
 ]);
-/** Faults that need etcd-ts's fault-control endpoint, which only process mode starts members with. */
-const needsFaultControl: ReadonlySet<string> = new Set(['clock', 'disk']);
 const progressEveryMs = 5_000;
 /** After the generator ends, the final heal (restarts included) must finish within this. */
 const healWaitMs = 60_000;
@@ -158,16 +156,6 @@ export function validateClusterOptions(options: ClusterTestOptions): void {
     }
     const refusal = options.db === 'etcd' ? unsupportedOnRealEtcd.get(name) : undefined;
     if (refusal !== undefined) throw new ConfigError('nemesis', name, refusal);
-    if (name === 'membership') {
-      throw new ConfigError('nemesis', name, `member remove/add is not offered in ${options.mode} mode yet`);
-    }
-    if (options.mode === 'docker' && needsFaultControl.has(name)) {
-      throw new ConfigError(
-        'nemesis',
-        name,
-        'docker members have no fault-control endpoint yet (use --mode process)',
-      );
-    }
   }
   if (!Number.isSafeInteger(options.seed) || options.seed < 0) {
     throw new ConfigError('seed', options.seed, 'it must be a non-negative integer');

@@ -36,6 +36,27 @@ describe('parseServeFlags()', () => {
     expect(config.peerDial.get(n2.id)).toEqual({ host: '127.0.0.1', port: 30002 });
   });
 
+  test('--initial-member-ids and --initial-cluster-id give a joining member the ids MemberAdd chose', () => {
+    const config = parseServeFlags([
+      '--name=n2',
+      `--initial-cluster=${cluster}`,
+      '--initial-cluster-state=existing',
+      '--initial-cluster-id=abc',
+      '--initial-member-ids=n2=1f,n3=2e',
+      '--peer-dial-overrides=n1=127.0.0.1:30001,n3=127.0.0.1:30003',
+    ]);
+    expect(config.memberId).toBe(0x1f);
+    expect(config.clusterId).toBe(0xabc);
+    expect(config.members.map((member) => member.id)).toEqual([
+      memberIdOf(['http://127.0.0.1:12380'], 'etcd-cluster'),
+      0x1f,
+      0x2e,
+    ]);
+    expect(config.peerDial.get(0x2e)).toEqual({ host: '127.0.0.1', port: 30003 });
+    // A member added later under a new id is still dialled through its slot's proxy.
+    expect(config.peerDialByUrl.get('http://127.0.0.3:12380')).toEqual({ host: '127.0.0.1', port: 30003 });
+  });
+
   test('--unsafe-fault-control exists only when given, and only on loopback', () => {
     expect(parseServeFlags(['--name=n1']).faultControl).toBeUndefined();
     expect(parseServeFlags(['--unsafe-fault-control=127.0.0.1:4001']).faultControl).toEqual({
@@ -53,6 +74,17 @@ describe('parseServeFlags()', () => {
     [['--listen-client-urls=https://127.0.0.1:1'], 'only http:// URLs'],
     [['--initial-cluster-state=maybe'], 'Cannot use \'--initial-cluster-state\' = "maybe"'],
     [['--no-such-flag'], "Cannot use 'arguments'"],
+    [['--initial-cluster-id=abc'], "Cannot use '--initial-cluster-id'"],
+    [
+      [
+        '--initial-cluster-state=existing',
+        `--initial-cluster=${cluster}`,
+        '--name=n1',
+        '--initial-member-ids=n9=1',
+      ],
+      "Cannot use '--initial-member-ids'",
+    ],
+    [['--initial-cluster-state=existing', '--initial-cluster-id=xyz'], "Cannot use '--initial-cluster-id'"],
   ])('rejects %j with a ConfigError naming the flag', (args, message) => {
     expect(() => parseServeFlags(args)).toThrow(ConfigError);
     expect(() => parseServeFlags(args)).toThrow(message);

@@ -5,7 +5,10 @@
 // plus the few the chaos suite needs: per-peer dial overrides (so every directed link can
 // pass through its own Toxiproxy proxy), an unsafe switch for planting a stale-read
 // bug, and `--unsafe-fault-control HOST:PORT` (loopback only), the clock/disk
-// fault-control endpoint of serve-fault-control.ts. Parsing is pure: it returns a config or
+// fault-control endpoint of serve-fault-control.ts, and `--initial-cluster-id` /
+// `--initial-member-ids` for a member joining a running cluster after MemberAdd: they
+// carry the ids real etcd learns from its peers' /members endpoint, which etcd-ts's peer
+// transport does not serve. Parsing is pure: it returns a config or
 // throws a ConfigError naming the flag and its value.
 
 import { parseArgs } from 'node:util';
@@ -26,6 +29,11 @@ export interface ServeConfig {
   readonly clusterState: 'new' | 'existing';
   /** Where to dial each peer, by member id (defaults to its advertised peer URL). */
   readonly peerDial: ReadonlyMap<number, { host: string; port: number }>;
+  /**
+   * The same overrides by the peer's advertised URL, for a member added later through
+   * MemberAdd (a new id at the URL its slot always had).
+   */
+  readonly peerDialByUrl: ReadonlyMap<string, { host: string; port: number }>;
   readonly heartbeatMs: number;
   readonly electionTimeoutMs: number;
   readonly snapshotEntries: number;
@@ -50,6 +58,8 @@ const flags = {
   'peer-dial-overrides': { type: 'string', default: '' },
   'unsafe-serve-reads-locally': { type: 'boolean', default: false },
   'unsafe-fault-control': { type: 'string' },
+  'initial-cluster-id': { type: 'string' },
+  'initial-member-ids': { type: 'string' },
 } as const;
 
 export function parseServeFlags(args: readonly string[]): ServeConfig {
@@ -66,7 +76,7 @@ export function parseServeFlags(args: readonly string[]): ServeConfig {
   const ownPeerUrls = splitList(values['initial-advertise-peer-urls'] ?? values['listen-peer-urls']);
   const clusterSpec = values['initial-cluster'] ?? `${name}=${ownPeerUrls.join(',')}`;
   const token = values['initial-cluster-token'];
-  const members = parseInitialCluster(clusterSpec, token);
+  const members = withGivenIds(parseInitialCluster(clusterSpec, token), values['initial-member-ids']);
   const self = members.find((member) => member.name === name);
   if (self === undefined) {
     throw new ConfigError('--initial-cluster', clusterSpec, `it must name this member '${name}'`);
@@ -74,6 +84,12 @@ export function parseServeFlags(args: readonly string[]): ServeConfig {
   const clusterState = values['initial-cluster-state'];
   if (clusterState !== 'new' && clusterState !== 'existing') {
     throw new ConfigError('--initial-cluster-state', clusterState, "it must be 'new' or 'existing'");
+  }
+  const givenClusterId = values['initial-cluster-id'];
+  for (const flag of ['initial-cluster-id', 'initial-member-ids'] as const) {
+    if (values[flag] !== undefined && clusterState !== 'existing') {
+      throw new ConfigError(`--${flag}`, values[flag], 'it is only for --initial-cluster-state=existing');
+    }
   }
   const heartbeatMs = positiveInteger('--heartbeat-interval', values['heartbeat-interval']);
   const electionTimeoutMs = positiveInteger('--election-timeout', values['election-timeout']);
@@ -85,6 +101,7 @@ export function parseServeFlags(args: readonly string[]): ServeConfig {
     );
   }
   const peerDial = new Map<number, { host: string; port: number }>();
+  const peerDialByUrl = new Map<string, { host: string; port: number }>();
   for (const member of members)
     peerDial.set(member.id, hostPort('--initial-cluster', member.peerUrls[0] ?? ''));
   for (const override of splitList(values['peer-dial-overrides'])) {
@@ -97,7 +114,9 @@ export function parseServeFlags(args: readonly string[]): ServeConfig {
         'each entry must be NAME=HOST:PORT for a known member',
       );
     }
-    peerDial.set(member.id, hostPort('--peer-dial-overrides', `http://${address}`));
+    const dial = hostPort('--peer-dial-overrides', `http://${address}`);
+    peerDial.set(member.id, dial);
+    for (const url of member.peerUrls) peerDialByUrl.set(url, dial);
   }
   return {
     name,
@@ -114,12 +133,16 @@ export function parseServeFlags(args: readonly string[]): ServeConfig {
         : member,
     ),
     memberId: self.id,
-    clusterId: clusterIdOf(
-      members.map((member) => member.id),
-      token,
-    ),
+    clusterId:
+      givenClusterId === undefined
+        ? clusterIdOf(
+            members.map((member) => member.id),
+            token,
+          )
+        : hexId('--initial-cluster-id', givenClusterId),
     clusterState,
     peerDial,
+    peerDialByUrl,
     heartbeatMs,
     electionTimeoutMs,
     snapshotEntries: positiveInteger('--snapshot-count', values['snapshot-count']),
@@ -148,6 +171,36 @@ function parseInitialCluster(spec: string, token: string): Member[] {
     throw new ConfigError('--initial-cluster', spec, 'two members share peer URLs');
   }
   return members;
+}
+
+/** The members with the ids `NAME=HEX,...` gives them (ids assigned by MemberAdd, not derived). */
+function withGivenIds(members: Member[], spec: string | undefined): Member[] {
+  if (spec === undefined) return members;
+  const ids = new Map<string, number>();
+  for (const item of splitList(spec)) {
+    const [name, hex] = item.split('=');
+    if (!name || hex === undefined || !members.some((member) => member.name === name)) {
+      throw new ConfigError(
+        '--initial-member-ids',
+        item,
+        'each entry must be NAME=HEX for a member of --initial-cluster',
+      );
+    }
+    ids.set(name, hexId('--initial-member-ids', hex));
+  }
+  const given = members.map((member) => ({ ...member, id: ids.get(member.name) ?? member.id }));
+  if (new Set(given.map((member) => member.id)).size !== given.length) {
+    throw new ConfigError('--initial-member-ids', spec, 'two members share an id');
+  }
+  return given;
+}
+
+function hexId(flag: string, value: string): number {
+  const id = /^[0-9a-f]{1,13}$/i.test(value) ? Number.parseInt(value, 16) : Number.NaN;
+  if (!Number.isSafeInteger(id) || id <= 0) {
+    throw new ConfigError(flag, value, 'it must be a non-zero hex id below 2^52 (etcd-ts ids)');
+  }
+  return id;
 }
 
 function faultControlOf(value: string | undefined): { host: string; port: number } | undefined {

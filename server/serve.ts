@@ -118,7 +118,10 @@ class PeerDialer {
     for (const member of members) {
       if (member.id === this.config.memberId) continue;
       current.add(member.id);
-      const address = this.config.peerDial.get(member.id) ?? parsePeerUrl(member.peerUrls[0]);
+      const address =
+        this.config.peerDial.get(member.id) ??
+        this.config.peerDialByUrl.get(member.peerUrls[0] ?? '') ??
+        parsePeerUrl(member.peerUrls[0]);
       if (address === undefined) continue;
       const key = `${address.host}:${address.port}`;
       if (this.dialled.get(member.id) === key) continue;

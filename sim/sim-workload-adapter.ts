@@ -8,12 +8,34 @@ import type { EtcdService } from '../server/api/service.js';
 import type * as api from '../server/api/types.js';
 import type { Clock, TimerHandle } from '../server/ports/clock.js';
 import type {
+  DeleteRangeResponse,
+  LeaseGrantRequest,
+  LeaseGrantResponse,
+  LeaseKeepAliveRequest,
+  LeaseKeepAliveResponse,
+  LeaseRevokeRequest,
+  LockRequest,
+  PutRequest,
+  PutResponse,
+  RangeResponse,
   RequestOptions,
+  TxnRequest,
+  TxnResponse,
   WatchStream,
   WatchStreamHandlers,
   WorkloadClient,
 } from '../workloads/client.js';
 import { ClientError } from '../workloads/client.js';
+import {
+  deleteRangeResponseOf,
+  leaseIdOf,
+  putResponseOf,
+  rangeResponseOf,
+  serviceLeaseId,
+  servicePutRequest,
+  serviceTxnRequest,
+  txnResponseOf,
+} from '../workloads/service-lease-ids.js';
 import type { SimEtcdCluster } from './etcd-cluster.js';
 import type { SimClient, SimOutcome } from './sim-client.js';
 
@@ -58,20 +80,22 @@ export class SimWorkloadClient implements WorkloadClient {
 
   // The SimClient's own timeout (set from the run's request timeout) bounds every request;
   // a per-request timeout shorter than it is not needed by any workload.
-  range(request: api.RangeRequest, _options?: RequestOptions): Promise<api.RangeResponse> {
-    return this.call('range', (service) => service.range(request));
+  range(request: api.RangeRequest, _options?: RequestOptions): Promise<RangeResponse> {
+    return this.call('range', async (service) => rangeResponseOf(await service.range(request)));
   }
 
-  put(request: api.PutRequest, _options?: RequestOptions): Promise<api.PutResponse> {
-    return this.call('put', (service) => service.put(request));
+  put(request: PutRequest, _options?: RequestOptions): Promise<PutResponse> {
+    return this.call('put', async (service) => putResponseOf(await service.put(servicePutRequest(request))));
   }
 
-  deleteRange(request: api.DeleteRangeRequest, _options?: RequestOptions): Promise<api.DeleteRangeResponse> {
-    return this.call('deleteRange', (service) => service.deleteRange(request));
+  deleteRange(request: api.DeleteRangeRequest, _options?: RequestOptions): Promise<DeleteRangeResponse> {
+    return this.call('deleteRange', async (service) =>
+      deleteRangeResponseOf(await service.deleteRange(request)),
+    );
   }
 
-  txn(request: api.TxnRequest, _options?: RequestOptions): Promise<api.TxnResponse> {
-    return this.call('txn', (service) => service.txn(request));
+  txn(request: TxnRequest, _options?: RequestOptions): Promise<TxnResponse> {
+    return this.call('txn', async (service) => txnResponseOf(await service.txn(serviceTxnRequest(request))));
   }
 
   watch(handlers: WatchStreamHandlers): WatchStream {
@@ -80,23 +104,33 @@ export class SimWorkloadClient implements WorkloadClient {
     return this.client.watch({ onResponse: handlers.onResponse, onEnd: () => handlers.onEnd() });
   }
 
-  leaseGrant(request: api.LeaseGrantRequest, _options?: RequestOptions): Promise<api.LeaseGrantResponse> {
-    return this.call('leaseGrant', (service) => service.leaseGrant(request));
+  leaseGrant(request: LeaseGrantRequest, _options?: RequestOptions): Promise<LeaseGrantResponse> {
+    return this.call('leaseGrant', async (service) => {
+      const id = request.id === undefined ? undefined : serviceLeaseId(request.id, 'leaseGrant');
+      const response = await service.leaseGrant(
+        id === undefined ? { ttlSeconds: request.ttlSeconds } : { ttlSeconds: request.ttlSeconds, id },
+      );
+      return { ...response, id: leaseIdOf(response.id) };
+    });
   }
 
-  leaseKeepAlive(
-    request: api.LeaseKeepAliveRequest,
-    _options?: RequestOptions,
-  ): Promise<api.LeaseKeepAliveResponse> {
-    return this.call('leaseKeepAlive', (service) => service.leaseKeepAlive(request));
+  leaseKeepAlive(request: LeaseKeepAliveRequest, _options?: RequestOptions): Promise<LeaseKeepAliveResponse> {
+    return this.call('leaseKeepAlive', async (service) => {
+      const response = await service.leaseKeepAlive({ id: serviceLeaseId(request.id, 'leaseKeepAlive') });
+      return { ...response, id: leaseIdOf(response.id) };
+    });
   }
 
-  leaseRevoke(request: api.LeaseRevokeRequest, _options?: RequestOptions): Promise<api.LeaseRevokeResponse> {
-    return this.call('leaseRevoke', (service) => service.leaseRevoke(request));
+  leaseRevoke(request: LeaseRevokeRequest, _options?: RequestOptions): Promise<api.LeaseRevokeResponse> {
+    return this.call('leaseRevoke', async (service) =>
+      service.leaseRevoke({ id: serviceLeaseId(request.id, 'leaseRevoke') }),
+    );
   }
 
-  lock(request: api.LockRequest, _options?: RequestOptions): Promise<api.LockResponse> {
-    return this.call('lock', (service) => service.lock(request));
+  lock(request: LockRequest, _options?: RequestOptions): Promise<api.LockResponse> {
+    return this.call('lock', async (service) =>
+      service.lock({ ...request, lease: serviceLeaseId(request.lease, 'lock') }),
+    );
   }
 
   unlock(request: api.UnlockRequest, _options?: RequestOptions): Promise<api.UnlockResponse> {

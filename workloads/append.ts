@@ -9,8 +9,8 @@
 // means the second request changed nothing: the op is `fail`. Written keys are distinct
 // per txn (drawMicroOps), so no txn puts a key twice.
 
-import type { Compare, RequestOp } from '../server/api/types.js';
 import type { Random } from '../server/ports/random.js';
+import type { Compare, RequestOp } from './client.js';
 import { drawMicroOps, type MicroOp, valueCounter } from './micro-ops.js';
 import type { Completion, OperationRequest } from './recorder.js';
 import { bytes, type InvokeContext, text, type Workload, type WorkloadOptions } from './workload.js';

@@ -16,20 +16,67 @@ export interface RequestOptions {
   readonly timeoutMs?: number;
 }
 
+/**
+ * A lease id as decimal digits, "0" for none. Real etcd picks 63-bit ids, beyond the
+ * 2^53 a JavaScript number holds exactly, so lease ids never pass through a number on
+ * their way between a workload and a server; a string also records as-is in histories.
+ */
+export type LeaseId = string;
+
+/** "No lease", as etcd's 0. */
+export const noLease: LeaseId = '0';
+
+// The domain types of server/api/types.ts with every lease id as a `LeaseId`. Watch
+// events keep the domain types: no workload reads a lease off a watched key.
+
+export type KeyValue = Omit<api.KeyValue, 'lease'> & { readonly lease: LeaseId };
+export type RangeResponse = Omit<api.RangeResponse, 'kvs'> & { readonly kvs: readonly KeyValue[] };
+export type PutRequest = Omit<api.PutRequest, 'lease'> & { readonly lease?: LeaseId };
+export type PutResponse = Omit<api.PutResponse, 'prevKv'> & { readonly prevKv?: KeyValue };
+export type DeleteRangeResponse = Omit<api.DeleteRangeResponse, 'prevKvs'> & {
+  readonly prevKvs: readonly KeyValue[];
+};
+export type Compare =
+  | Exclude<api.Compare, { readonly target: 'LEASE' }>
+  | (Omit<Extract<api.Compare, { readonly target: 'LEASE' }>, 'lease'> & { readonly lease: LeaseId });
+export type RequestOp =
+  | { readonly type: 'range'; readonly request: api.RangeRequest }
+  | { readonly type: 'put'; readonly request: PutRequest }
+  | { readonly type: 'deleteRange'; readonly request: api.DeleteRangeRequest }
+  | { readonly type: 'txn'; readonly request: TxnRequest };
+export type ResponseOp =
+  | { readonly type: 'range'; readonly response: RangeResponse }
+  | { readonly type: 'put'; readonly response: PutResponse }
+  | { readonly type: 'deleteRange'; readonly response: DeleteRangeResponse }
+  | { readonly type: 'txn'; readonly response: TxnResponse };
+export interface TxnRequest {
+  readonly compare: readonly Compare[];
+  readonly success: readonly RequestOp[];
+  readonly failure: readonly RequestOp[];
+}
+export type TxnResponse = Omit<api.TxnResponse, 'responses'> & { readonly responses: readonly ResponseOp[] };
+export type LeaseGrantRequest = Omit<api.LeaseGrantRequest, 'id'> & { readonly id?: LeaseId };
+export type LeaseGrantResponse = Omit<api.LeaseGrantResponse, 'id'> & { readonly id: LeaseId };
+export interface LeaseKeepAliveRequest {
+  readonly id: LeaseId;
+}
+export type LeaseKeepAliveResponse = Omit<api.LeaseKeepAliveResponse, 'id'> & { readonly id: LeaseId };
+export interface LeaseRevokeRequest {
+  readonly id: LeaseId;
+}
+export type LockRequest = Omit<api.LockRequest, 'lease'> & { readonly lease: LeaseId };
+
 export interface WorkloadClient {
-  range(request: api.RangeRequest, options?: RequestOptions): Promise<api.RangeResponse>;
-  put(request: api.PutRequest, options?: RequestOptions): Promise<api.PutResponse>;
-  deleteRange(request: api.DeleteRangeRequest, options?: RequestOptions): Promise<api.DeleteRangeResponse>;
-  txn(request: api.TxnRequest, options?: RequestOptions): Promise<api.TxnResponse>;
+  range(request: api.RangeRequest, options?: RequestOptions): Promise<RangeResponse>;
+  put(request: PutRequest, options?: RequestOptions): Promise<PutResponse>;
+  deleteRange(request: api.DeleteRangeRequest, options?: RequestOptions): Promise<DeleteRangeResponse>;
+  txn(request: TxnRequest, options?: RequestOptions): Promise<TxnResponse>;
   /** A watch stream; the handlers see the node's responses and the stream's end. */
   watch(handlers: WatchStreamHandlers): WatchStream;
-  leaseGrant(request: api.LeaseGrantRequest, options?: RequestOptions): Promise<api.LeaseGrantResponse>;
-  leaseKeepAlive(
-    request: api.LeaseKeepAliveRequest,
-    options?: RequestOptions,
-  ): Promise<api.LeaseKeepAliveResponse>;
-  leaseRevoke(request: api.LeaseRevokeRequest, options?: RequestOptions): Promise<api.LeaseRevokeResponse>;
-  lock(request: api.LockRequest, options?: RequestOptions): Promise<api.LockResponse>;
+  leaseGrant(request: LeaseGrantRequest, options?: RequestOptions): Promise<LeaseGrantResponse>;
+  leaseKeepAlive(request: LeaseKeepAliveRequest, options?: RequestOptions): Promise<LeaseKeepAliveResponse>;
+  leaseRevoke(request: LeaseRevokeRequest, options?: RequestOptions): Promise<api.LeaseRevokeResponse>;
+  lock(request: LockRequest, options?: RequestOptions): Promise<api.LockResponse>;
   unlock(request: api.UnlockRequest, options?: RequestOptions): Promise<api.UnlockResponse>;
   status(options?: RequestOptions): Promise<api.StatusResponse>;
   /** Releases connections; later requests reject with a `ClientError` of reason 'closed'. */

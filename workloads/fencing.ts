@@ -8,15 +8,15 @@
 // overwriting its successor's work. Each critical section: acquire, write, hold, write,
 // release, so the second write is the one a lost lock makes stale.
 // Op shapes, for the `fencing` checker (and the `lock` checker's spans):
-//   {f:'acquire', key, value:{leaseId}}              ok value {owner, lease, token}
+//   {f:'acquire', key}                               ok value {owner, lease, token}
 //   {f:'write', key, value:{owner, token}}           ok value {owner, token, written, revision}
 //   {f:'hold', key, value:{owner, lease, ms}}         always ok
 //   {f:'release', key, value:{owner, lease}}         ok value {owner, lease, released}
 // `written` false means the fence refused the write; `revision` is the txn's revision.
 
+import type { LeaseId } from './client.js';
 import {
   acquireLock,
-  drawLeaseId,
   type LockSession,
   lockIndexOf,
   lockKeyOf,
@@ -72,10 +72,9 @@ export function fencingWorkload(options: FencingWorkloadOptions): Workload {
     if (state !== undefined && state.step !== 'release') state.step = stepAfter[state.step];
   };
 
-  const acquire = async (request: OperationRequest, context: InvokeContext): Promise<Completion> => {
+  const acquire = async (context: InvokeContext): Promise<Completion> => {
     const name = `${options.keyPrefix}${keyOf(context.worker)}`;
-    const { leaseId } = request.value as { leaseId: number };
-    const outcome = await acquireLock(name, { recipe: 'v3lock', leaseTtlSeconds, leaseId }, context);
+    const outcome = await acquireLock(name, { recipe: 'v3lock', leaseTtlSeconds }, context);
     if (outcome.type === 'fail') return outcome;
     // The token is the owner key's create revision: the order in which holders queued.
     const range = await context.client
@@ -135,10 +134,10 @@ export function fencingWorkload(options: FencingWorkloadOptions): Workload {
   return {
     name: 'lock-fencing',
     checker: { kind: 'checker', name: 'fencing' },
-    next(random, { worker }): OperationRequest {
+    next(_random, { worker }): OperationRequest {
       const key = keyOf(worker);
       const state = held.get(worker);
-      if (state === undefined) return { f: 'acquire', key, value: { leaseId: drawLeaseId(random) } };
+      if (state === undefined) return { f: 'acquire', key };
       const { owner, lease } = state.session;
       if (state.step === 'hold') return { f: 'hold', key, value: { owner, lease, ms: holdMs } };
       if (state.step === 'release') return { f: 'release', key, value: { owner, lease } };
@@ -148,10 +147,10 @@ export function fencingWorkload(options: FencingWorkloadOptions): Workload {
       const { worker } = context;
       if (request.f === 'acquire') {
         drop(worker);
-        return acquire(request, context);
+        return acquire(context);
       }
       if (request.f === 'release') {
-        const session = request.value as { owner: string; lease: number };
+        const session = request.value as { owner: string; lease: LeaseId };
         drop(worker);
         const released = await releaseLock(`${options.keyPrefix}${request.key}`, session, 'v3lock', context);
         return { type: 'ok', value: { ...session, released } };

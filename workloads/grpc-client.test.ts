@@ -51,7 +51,7 @@ describe('GrpcClient', () => {
     const range = await client.range({ key: bytes('a'), rangeEnd: bytes('c') });
     expect(range.kvs.map((kv) => [text(kv.key), text(kv.value), kv.lease])).toEqual([
       ['a', '1', lease.id],
-      ['b', '2', 0],
+      ['b', '2', '0'],
     ]);
     expect(range.header.revision).toBe(3);
     expect((await client.leaseKeepAlive({ id: lease.id })).ttlSeconds).toBe(30);
@@ -59,7 +59,7 @@ describe('GrpcClient', () => {
   });
 
   test('GrpcClient hands etcd errors back as the catalogued EtcdError', async () => {
-    const error = await client.leaseRevoke({ id: 999 }).catch((caught: unknown) => caught);
+    const error = await client.leaseRevoke({ id: '999' }).catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(EtcdError);
     expect((error as EtcdError).kind).toBe('leaseNotFound');
   });

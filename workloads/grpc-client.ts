@@ -12,8 +12,22 @@ import { requirePositiveInteger } from '../server/config-error.js';
 import { wallClockDeadline } from '../server/ports/process-clock.js';
 import {
   ClientError,
+  type DeleteRangeResponse,
+  type LeaseGrantRequest,
+  type LeaseGrantResponse,
+  type LeaseId,
+  type LeaseKeepAliveRequest,
+  type LeaseKeepAliveResponse,
+  type LeaseRevokeRequest,
+  type LockRequest,
+  noLease,
+  type PutRequest,
+  type PutResponse,
+  type RangeResponse,
   type RequestOptions,
   requestTimeoutMsDefault,
+  type TxnRequest,
+  type TxnResponse,
   type WatchStream,
   type WatchStreamHandlers,
   type WorkloadClient,
@@ -23,6 +37,7 @@ import {
   decodeDeleteRange,
   decodeHeader,
   decodeInteger,
+  decodeLeaseId,
   decodePut,
   decodeRange,
   decodeStatus,
@@ -73,6 +88,9 @@ export function requestErrorOf(error: grpc.ServiceError, method: string): EtcdEr
   if (error.code === grpc.status.CANCELLED) return new ClientError('connection-lost', message);
   return new ClientError('status', message, { sent: true, code: error.code });
 }
+
+/** LeaseTimeToLive's answer with the id exact; ttlSeconds is -1 once the lease is gone. */
+export type LeaseTimeToLive = Omit<api.LeaseTimeToLiveResponse, 'id'> & { readonly id: LeaseId };
 
 export interface GrpcClientOptions {
   /** Default 5000 ms (Jepsen's etcd client). */
@@ -141,22 +159,19 @@ export class GrpcClient implements WorkloadClient {
     });
   }
 
-  async range(request: api.RangeRequest, options?: RequestOptions): Promise<api.RangeResponse> {
+  async range(request: api.RangeRequest, options?: RequestOptions): Promise<RangeResponse> {
     return decodeRange(await this.unary('KV', 'Range', encodeRange(request), options));
   }
 
-  async put(request: api.PutRequest, options?: RequestOptions): Promise<api.PutResponse> {
+  async put(request: PutRequest, options?: RequestOptions): Promise<PutResponse> {
     return decodePut(await this.unary('KV', 'Put', encodePut(request), options));
   }
 
-  async deleteRange(
-    request: api.DeleteRangeRequest,
-    options?: RequestOptions,
-  ): Promise<api.DeleteRangeResponse> {
+  async deleteRange(request: api.DeleteRangeRequest, options?: RequestOptions): Promise<DeleteRangeResponse> {
     return decodeDeleteRange(await this.unary('KV', 'DeleteRange', encodeDeleteRange(request), options));
   }
 
-  async txn(request: api.TxnRequest, options?: RequestOptions): Promise<api.TxnResponse> {
+  async txn(request: TxnRequest, options?: RequestOptions): Promise<TxnResponse> {
     return decodeTxn(await this.unary('KV', 'Txn', encodeTxn(request), options));
   }
 
@@ -188,29 +203,23 @@ export class GrpcClient implements WorkloadClient {
     };
   }
 
-  async leaseGrant(
-    request: api.LeaseGrantRequest,
-    options?: RequestOptions,
-  ): Promise<api.LeaseGrantResponse> {
+  async leaseGrant(request: LeaseGrantRequest, options?: RequestOptions): Promise<LeaseGrantResponse> {
     const wire = await this.unary(
       'Lease',
       'LeaseGrant',
-      { TTL: request.ttlSeconds, ID: request.id ?? 0 },
+      { TTL: request.ttlSeconds, ID: request.id ?? noLease },
       options,
     );
     return {
       header: decodeHeader(wire.header),
-      id: decodeInteger(wire.ID),
+      id: decodeLeaseId(wire.ID),
       ttlSeconds: decodeInteger(wire.TTL),
       error: typeof wire.error === 'string' ? wire.error : '',
     };
   }
 
   /** One renewal over its own LeaseKeepAlive stream: send the id, take one answer, close. */
-  leaseKeepAlive(
-    request: api.LeaseKeepAliveRequest,
-    options?: RequestOptions,
-  ): Promise<api.LeaseKeepAliveResponse> {
+  leaseKeepAlive(request: LeaseKeepAliveRequest, options?: RequestOptions): Promise<LeaseKeepAliveResponse> {
     if (this.closed) {
       return Promise.reject(new ClientError('closed', 'LeaseKeepAlive: client is closed', { sent: false }));
     }
@@ -226,7 +235,7 @@ export class GrpcClient implements WorkloadClient {
         stream.cancel();
         resolve({
           header: decodeHeader(wire.header),
-          id: decodeInteger(wire.ID),
+          id: decodeLeaseId(wire.ID),
           ttlSeconds: decodeInteger(wire.TTL),
         });
       });
@@ -244,15 +253,35 @@ export class GrpcClient implements WorkloadClient {
     });
   }
 
-  async leaseRevoke(
-    request: api.LeaseRevokeRequest,
-    options?: RequestOptions,
-  ): Promise<api.LeaseRevokeResponse> {
+  async leaseRevoke(request: LeaseRevokeRequest, options?: RequestOptions): Promise<api.LeaseRevokeResponse> {
     const wire = await this.unary('Lease', 'LeaseRevoke', { ID: request.id }, options);
     return { header: decodeHeader(wire.header) };
   }
 
-  async lock(request: api.LockRequest, options?: RequestOptions): Promise<api.LockResponse> {
+  /**
+   * A lease's remaining life. Not part of `WorkloadClient` (no workload asks); tests and
+   * tools use it to see a lease from the server's side.
+   */
+  async leaseTimeToLive(
+    request: { readonly id: LeaseId; readonly keys?: boolean },
+    options?: RequestOptions,
+  ): Promise<LeaseTimeToLive> {
+    const wire = await this.unary(
+      'Lease',
+      'LeaseTimeToLive',
+      { ID: request.id, keys: request.keys ?? false },
+      options,
+    );
+    return {
+      header: decodeHeader(wire.header),
+      id: decodeLeaseId(wire.ID),
+      ttlSeconds: decodeInteger(wire.TTL),
+      grantedTtlSeconds: decodeInteger(wire.grantedTTL),
+      keys: Array.isArray(wire.keys) ? wire.keys.map(decodeBytes) : [],
+    };
+  }
+
+  async lock(request: LockRequest, options?: RequestOptions): Promise<api.LockResponse> {
     const wire = await this.unary('Lock', 'Lock', { name: request.name, lease: request.lease }, options);
     return { header: decodeHeader(wire.header), key: decodeBytes(wire.key) };
   }

@@ -1,32 +1,46 @@
 // Domain <-> wire conversion for the gRPC workload client: requests from the types of
 // server/api/types.ts to the plain objects @grpc/proto-loader serializes (etcd's field
 // names), responses back. Decoded int64 fields arrive as decimal strings (the loader
-// options in proto-files.ts) and become numbers; every value etcd or etcd-ts sends to
-// a workload (revisions, versions, lease ids) is far below 2^53.
+// options in proto-files.ts). Lease ids stay strings (`LeaseId`): real etcd picks 63-bit
+// ids, and protobufjs encodes a decimal string into an int64 exactly (through `long`).
+// Everything else becomes a number: revisions, versions and counts stay far below 2^53.
+// Member and cluster ids in headers are 64-bit too and lose their low bits as numbers;
+// they are only compared with one another (both sides decoded the same way), never sent.
 
 import type {
-  Compare,
   DeleteRangeRequest,
-  DeleteRangeResponse,
+  KeyValue as DomainKeyValue,
   Event,
-  KeyValue,
-  PutRequest,
-  PutResponse,
   RangeRequest,
-  RangeResponse,
-  RequestOp,
   ResponseHeader,
-  ResponseOp,
   StatusResponse,
-  TxnRequest,
-  TxnResponse,
   WatchRequest,
   WatchResponse,
 } from '../server/api/types.js';
+import {
+  type Compare,
+  type DeleteRangeResponse,
+  type KeyValue,
+  type LeaseId,
+  noLease,
+  type PutRequest,
+  type PutResponse,
+  type RangeResponse,
+  type RequestOp,
+  type ResponseOp,
+  type TxnRequest,
+  type TxnResponse,
+} from './client.js';
 
 export type Wire = Record<string, unknown>;
 
 const integer = (value: unknown): number => (value === undefined || value === null ? 0 : Number(value));
+/** An int64 lease id as its digits, without passing through a number. */
+const leaseId = (value: unknown): LeaseId => {
+  if (typeof value === 'string') return value;
+  if (typeof value === 'number' || typeof value === 'bigint') return String(value);
+  return noLease;
+};
 const byteArray = (value: unknown): Uint8Array =>
   value instanceof Uint8Array ? new Uint8Array(value) : new Uint8Array();
 const list = (value: unknown): Wire[] => (Array.isArray(value) ? (value as Wire[]) : []);
@@ -65,7 +79,7 @@ export function encodePut(request: PutRequest): Wire {
   return {
     key: request.key,
     value: request.value,
-    lease: request.lease ?? 0,
+    lease: request.lease ?? noLease,
     prev_kv: request.prevKv ?? false,
     ignore_value: request.ignoreValue ?? false,
     ignore_lease: request.ignoreLease ?? false,
@@ -160,8 +174,14 @@ function decodeKeyValue(value: unknown): KeyValue {
     modRevision: integer(wire.mod_revision),
     version: integer(wire.version),
     value: byteArray(wire.value),
-    lease: integer(wire.lease),
+    lease: leaseId(wire.lease),
   };
+}
+
+/** A watched key-value in the domain shape watch handlers take (no workload reads its lease). */
+function decodeWatchedKeyValue(value: unknown): DomainKeyValue {
+  const decoded = decodeKeyValue(value);
+  return { ...decoded, lease: Number(decoded.lease) };
 }
 
 export function decodeRange(wire: Wire): RangeResponse {
@@ -205,8 +225,8 @@ export function decodeTxn(wire: Wire): TxnResponse {
 
 function decodeEvent(wire: Wire): Event {
   const type = wire.type === 'DELETE' ? 'DELETE' : 'PUT';
-  const kv = decodeKeyValue(wire.kv);
-  return wire.prev_kv ? { type, kv, prevKv: decodeKeyValue(wire.prev_kv) } : { type, kv };
+  const kv = decodeWatchedKeyValue(wire.kv);
+  return wire.prev_kv ? { type, kv, prevKv: decodeWatchedKeyValue(wire.prev_kv) } : { type, kv };
 }
 
 export function decodeWatchResponse(wire: Wire): WatchResponse {
@@ -237,4 +257,4 @@ export function decodeStatus(wire: Wire): StatusResponse {
   };
 }
 
-export { byteArray as decodeBytes, integer as decodeInteger };
+export { byteArray as decodeBytes, integer as decodeInteger, leaseId as decodeLeaseId };

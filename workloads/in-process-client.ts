@@ -9,12 +9,34 @@ import { requirePositiveInteger } from '../server/config-error.js';
 import type { Clock } from '../server/ports/clock.js';
 import {
   ClientError,
+  type DeleteRangeResponse,
+  type LeaseGrantRequest,
+  type LeaseGrantResponse,
+  type LeaseKeepAliveRequest,
+  type LeaseKeepAliveResponse,
+  type LeaseRevokeRequest,
+  type LockRequest,
+  type PutRequest,
+  type PutResponse,
+  type RangeResponse,
   type RequestOptions,
   requestTimeoutMsDefault,
+  type TxnRequest,
+  type TxnResponse,
   type WatchStream,
   type WatchStreamHandlers,
   type WorkloadClient,
 } from './client.js';
+import {
+  deleteRangeResponseOf,
+  leaseIdOf,
+  putResponseOf,
+  rangeResponseOf,
+  serviceLeaseId,
+  servicePutRequest,
+  serviceTxnRequest,
+  txnResponseOf,
+} from './service-lease-ids.js';
 
 /** The part of a node's service the workloads call. */
 export type WorkloadService = Pick<
@@ -88,20 +110,26 @@ export class InProcessClient implements WorkloadClient {
     });
   }
 
-  range(request: api.RangeRequest, options?: RequestOptions): Promise<api.RangeResponse> {
-    return this.request('range', options, () => this.service.range(request));
+  range(request: api.RangeRequest, options?: RequestOptions): Promise<RangeResponse> {
+    return this.request('range', options, async () => rangeResponseOf(await this.service.range(request)));
   }
 
-  put(request: api.PutRequest, options?: RequestOptions): Promise<api.PutResponse> {
-    return this.request('put', options, () => this.service.put(request));
+  put(request: PutRequest, options?: RequestOptions): Promise<PutResponse> {
+    return this.request('put', options, async () =>
+      putResponseOf(await this.service.put(servicePutRequest(request))),
+    );
   }
 
-  deleteRange(request: api.DeleteRangeRequest, options?: RequestOptions): Promise<api.DeleteRangeResponse> {
-    return this.request('deleteRange', options, () => this.service.deleteRange(request));
+  deleteRange(request: api.DeleteRangeRequest, options?: RequestOptions): Promise<DeleteRangeResponse> {
+    return this.request('deleteRange', options, async () =>
+      deleteRangeResponseOf(await this.service.deleteRange(request)),
+    );
   }
 
-  txn(request: api.TxnRequest, options?: RequestOptions): Promise<api.TxnResponse> {
-    return this.request('txn', options, () => this.service.txn(request));
+  txn(request: TxnRequest, options?: RequestOptions): Promise<TxnResponse> {
+    return this.request('txn', options, async () =>
+      txnResponseOf(await this.service.txn(serviceTxnRequest(request))),
+    );
   }
 
   watch(handlers: WatchStreamHandlers): WatchStream {
@@ -109,24 +137,36 @@ export class InProcessClient implements WorkloadClient {
     return this.service.watch(handlers);
   }
 
-  leaseGrant(request: api.LeaseGrantRequest, options?: RequestOptions): Promise<api.LeaseGrantResponse> {
-    return this.request('leaseGrant', options, () => this.service.leaseGrant(request));
+  leaseGrant(request: LeaseGrantRequest, options?: RequestOptions): Promise<LeaseGrantResponse> {
+    return this.request('leaseGrant', options, async () => {
+      const id = request.id === undefined ? undefined : serviceLeaseId(request.id, 'leaseGrant');
+      const response = await this.service.leaseGrant(
+        id === undefined ? { ttlSeconds: request.ttlSeconds } : { ttlSeconds: request.ttlSeconds, id },
+      );
+      return { ...response, id: leaseIdOf(response.id) };
+    });
   }
 
-  leaseKeepAlive(
-    request: api.LeaseKeepAliveRequest,
-    options?: RequestOptions,
-  ): Promise<api.LeaseKeepAliveResponse> {
-    return this.request('leaseKeepAlive', options, () => this.service.leaseKeepAlive(request));
+  leaseKeepAlive(request: LeaseKeepAliveRequest, options?: RequestOptions): Promise<LeaseKeepAliveResponse> {
+    return this.request('leaseKeepAlive', options, async () => {
+      const response = await this.service.leaseKeepAlive({
+        id: serviceLeaseId(request.id, 'leaseKeepAlive'),
+      });
+      return { ...response, id: leaseIdOf(response.id) };
+    });
   }
 
-  leaseRevoke(request: api.LeaseRevokeRequest, options?: RequestOptions): Promise<api.LeaseRevokeResponse> {
-    return this.request('leaseRevoke', options, () => this.service.leaseRevoke(request));
+  leaseRevoke(request: LeaseRevokeRequest, options?: RequestOptions): Promise<api.LeaseRevokeResponse> {
+    return this.request('leaseRevoke', options, async () =>
+      this.service.leaseRevoke({ id: serviceLeaseId(request.id, 'leaseRevoke') }),
+    );
   }
 
-  lock(request: api.LockRequest, options?: RequestOptions): Promise<api.LockResponse> {
+  lock(request: LockRequest, options?: RequestOptions): Promise<api.LockResponse> {
     // The abort tells the node to stop queueing for the lock once the client gave up.
-    return this.request('lock', options, (signal) => this.service.lock(request, { signal }));
+    return this.request('lock', options, async (signal) =>
+      this.service.lock({ ...request, lease: serviceLeaseId(request.lease, 'lock') }, { signal }),
+    );
   }
 
   unlock(request: api.UnlockRequest, options?: RequestOptions): Promise<api.UnlockResponse> {

@@ -36,7 +36,7 @@ describe('checkLeaseHistory()', () => {
   });
 
   test('`checkLeaseHistory()` catches a key missing while its lease lives', async () => {
-    const history = replaceRead(await leaseHistory(), (event) => typeof event.value === 'number', null);
+    const history = replaceRead(await leaseHistory(), (event) => typeof event.value === 'string', null);
     const result = checkLeaseHistory(history);
     expect(result.valid).toBe(false);
     expect(String((result.details.problems as string[])[0])).toContain('saw no key');
@@ -45,7 +45,7 @@ describe('checkLeaseHistory()', () => {
   test('`checkLeaseHistory()` catches a key outliving its lease by more than TTL and grace', async () => {
     const history = await leaseHistory();
     const grants = history.filter((event) => event.f === 'grant' && event.type === 'ok');
-    const { lease } = grants[0]!.value as { lease: number };
+    const { lease } = grants[0]!.value as { lease: string };
     const key = grants[0]!.key!;
     const end = history.at(-1)!.time + 60_000;
     // A late read of the first key, long after anything could have renewed it.

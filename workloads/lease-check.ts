@@ -16,6 +16,7 @@
 
 import type { Verdict } from '../checker/history.js';
 import { type History, type Operation, pairOperations } from '../checker/history.js';
+import type { LeaseId } from './client.js';
 import type { RecordedEvent } from './recorder.js';
 import { problemsListedMax, type WorkloadCheckResult } from './watch-check.js';
 
@@ -26,7 +27,7 @@ import { problemsListedMax, type WorkloadCheckResult } from './watch-check.js';
 export const expiryGraceMs = 5_000;
 
 interface LeaseOutput {
-  readonly lease: number;
+  readonly lease: LeaseId;
   readonly ttlSeconds: number;
 }
 
@@ -75,7 +76,7 @@ function touches(intervals: readonly Interval[], startMs: number, endMs: number)
 /** Everything the history says about one key's lease. */
 interface LeaseLife {
   readonly key: string;
-  readonly lease: number;
+  readonly lease: LeaseId;
   readonly ttlMs: number;
   /** Invoke times of ok grant/keepalives that found the lease alive. */
   readonly renewedAtMs: number[];
@@ -133,7 +134,7 @@ export function checkLeaseHistory(history: readonly RecordedEvent[]): WorkloadCh
     if (read.f !== 'read' || read.crashed || read.key === undefined) continue;
     const life = lives.get(read.key);
     if (life === undefined) continue;
-    const seen = read.output as number | null;
+    const seen = read.output as LeaseId | null;
     const renewedMs = lastRenewalBefore(life, read.callTime);
     const grantEndMs = operations.find((op) => op.f === 'grant' && op.key === read.key)?.returnTime;
     const afterGrant = grantEndMs !== undefined && read.callTime >= grantEndMs;

@@ -11,6 +11,7 @@
 // renewed less than its TTL before the read (the checker allows clock tolerance).
 
 import type { Random } from '../server/ports/random.js';
+import type { LeaseId } from './client.js';
 import type { Completion, OperationRequest } from './recorder.js';
 import { bytes, type InvokeContext, type Workload, type WorkloadOptions } from './workload.js';
 
@@ -20,11 +21,11 @@ export const leasesPerWorkerMax = 3;
 export const abandonOneIn = 3;
 
 export function leaseWorkload(options: WorkloadOptions): Workload {
-  const owned = new Map<number, Map<string, number>>();
+  const owned = new Map<number, Map<string, LeaseId>>();
   const grantsSoFar = new Map<number, number>();
   /** Keys whose lease is left to expire: keep-alives on them become reads. */
   const abandoned = new Set<string>();
-  const ownedBy = (worker: number): Map<string, number> => {
+  const ownedBy = (worker: number): Map<string, LeaseId> => {
     let leases = owned.get(worker);
     if (leases === undefined) {
       leases = new Map();
@@ -61,20 +62,17 @@ export function leaseWorkload(options: WorkloadOptions): Workload {
           const grant = await context.client.leaseGrant({ ttlSeconds: leaseTtlSeconds }, timeout);
           // Owned from here: even if the put fails, the lease exists and may be revoked.
           leases.set(key, grant.id);
-          await context.client.put(
-            { key: keyBytes(key), value: bytes(String(grant.id)), lease: grant.id },
-            timeout,
-          );
+          await context.client.put({ key: keyBytes(key), value: bytes(grant.id), lease: grant.id }, timeout);
           return { type: 'ok', value: { lease: grant.id, ttlSeconds: grant.ttlSeconds } };
         }
         case 'keepalive': {
-          const response = await context.client.leaseKeepAlive({ id: request.value as number }, timeout);
+          const response = await context.client.leaseKeepAlive({ id: request.value as LeaseId }, timeout);
           if (response.ttlSeconds <= 0) leases.delete(key);
           return { type: 'ok', value: { lease: response.id, ttlSeconds: response.ttlSeconds } };
         }
         case 'revoke':
           leases.delete(key);
-          await context.client.leaseRevoke({ id: request.value as number }, timeout);
+          await context.client.leaseRevoke({ id: request.value as LeaseId }, timeout);
           return { type: 'ok' };
         default: {
           const response = await context.client.range({ key: keyBytes(key) }, timeout);

@@ -6,21 +6,21 @@
 // free to take the lock over.
 
 import type { TimerHandle } from '../server/ports/clock.js';
-import type { Random } from '../server/ports/random.js';
+import type { LeaseId } from './client.js';
 import { bytes, type InvokeContext } from './workload.js';
 
 export type LockRecipe = 'v3lock' | 'lease-txn';
 
 /** A lease being kept alive: the timer of its next renewal. */
 export interface LeaseRenewal {
-  readonly lease: number;
+  readonly lease: LeaseId;
   keepAlive?: TimerHandle;
 }
 
 export interface LockSession {
   /** The key that names this holder (v3lock's owner key, or the txn recipe's value). */
   readonly owner: string;
-  readonly lease: number;
+  readonly lease: LeaseId;
   readonly renewal: LeaseRenewal;
 }
 
@@ -49,29 +49,18 @@ export function lockIndexOf(worker: number, lockCount: number): number {
 }
 
 /**
- * A lease id the client asks for, drawn from the generator's Random. Real etcd picks
- * 63-bit ids when left to choose, beyond the 2^53 a JavaScript number holds exactly, so
- * the workload names its own (below 2^51; a clash is etcd's definite LeaseExist).
- */
-export function drawLeaseId(random: Random): number {
-  return random.intBelow(2 ** 31) * 2 ** 20 + random.intBelow(2 ** 20) + 1;
-}
-
-/**
- * Grants lease `leaseId`, keeps it alive from then on (as etcd's own concurrency
+ * Grants a lease (the server picks its id; ids travel as exact decimal strings, so real
+ * etcd's 63-bit ids round-trip), keeps it alive from then on (as etcd's own concurrency
  * sessions do, so waiting behind other holders cannot expire it) and takes the lock
  * named `lockName` on it. On any error the renewals stop and the lease runs out.
  */
 export async function acquireLock(
   lockName: string,
-  options: LockSessionOptions & { readonly leaseId: number },
+  options: LockSessionOptions,
   context: InvokeContext,
 ): Promise<AcquireOutcome> {
   const timeout = { timeoutMs: context.timeoutMs };
-  const grant = await context.client.leaseGrant(
-    { ttlSeconds: options.leaseTtlSeconds, id: options.leaseId },
-    timeout,
-  );
+  const grant = await context.client.leaseGrant({ ttlSeconds: options.leaseTtlSeconds }, timeout);
   const renewal: LeaseRenewal = { lease: grant.id };
   keepLeaseAlive(renewal, options.leaseTtlSeconds, context);
   try {
@@ -82,7 +71,7 @@ export async function acquireLock(
         session: { owner: new TextDecoder().decode(response.key), lease: grant.id, renewal },
       };
     }
-    const owner = `${lockName}/${grant.id.toString(16)}`;
+    const owner = `${lockName}/${BigInt(grant.id).toString(16)}`;
     const response = await context.client.txn(
       {
         compare: [{ key: bytes(lockName), target: 'CREATE', createRevision: 0, result: 'EQUAL' }],
@@ -120,7 +109,7 @@ function keepLeaseAlive(renewal: LeaseRenewal, leaseTtlSeconds: number, context:
 /** Unlocks (v3lock) or deletes the key if it is still ours (txn); revokes the lease. Resolves to whether the key was ours. */
 export async function releaseLock(
   lockName: string,
-  session: { readonly owner: string; readonly lease: number },
+  session: { readonly owner: string; readonly lease: LeaseId },
   recipe: LockRecipe,
   context: InvokeContext,
 ): Promise<boolean> {

@@ -7,7 +7,7 @@
 //   lease; release deletes it only if it still holds our owner value). A refused
 //   create is a definite `fail` (this is a try-lock).
 // Op shapes, for the `lock` checker (key `lock`, or `lock/<i>` with several locks):
-//   {f:'acquire', key, value:{leaseId}}         ok value {owner, lease}
+//   {f:'acquire', key}                          ok value {owner, lease}
 //   {f:'hold', key, value:{owner, lease, ms}}    always ok (a local sleep)
 //   {f:'release', key, value:{owner, lease}}    ok value {owner, lease, released}
 // A critical section runs from an acquire's ok to the same process's release invoke
@@ -17,9 +17,9 @@
 // etcd locks are not safe without fencing (fencing.ts shows the safe pattern).
 
 import type { HistoryEvent } from '../checker/history.js';
+import type { LeaseId } from './client.js';
 import {
   acquireLock,
-  drawLeaseId,
   type LockRecipe,
   type LockSession,
   lockIndexOf,
@@ -66,16 +66,15 @@ export function lockWorkload(options: LockWorkloadOptions): Workload {
     held.delete(worker);
   };
 
-  const acquire = async (request: OperationRequest, context: InvokeContext): Promise<Completion> => {
-    const { leaseId } = request.value as { leaseId: number };
-    const outcome = await acquireLock(lockNameOf(context.worker), { ...sessionOptions, leaseId }, context);
+  const acquire = async (context: InvokeContext): Promise<Completion> => {
+    const outcome = await acquireLock(lockNameOf(context.worker), sessionOptions, context);
     if (outcome.type === 'fail') return outcome;
     held.set(context.worker, { session: outcome.session, held: holdMs === 0 });
     return { type: 'ok', value: { owner: outcome.session.owner, lease: outcome.session.lease } };
   };
 
   const release = async (request: OperationRequest, context: InvokeContext): Promise<Completion> => {
-    const session = request.value as { owner: string; lease: number };
+    const session = request.value as { owner: string; lease: LeaseId };
     drop(context.worker);
     const released = await releaseLock(lockNameOf(context.worker), session, recipe, context);
     return { type: 'ok', value: { ...session, released } };
@@ -84,10 +83,10 @@ export function lockWorkload(options: LockWorkloadOptions): Workload {
   return {
     name: (recipe === 'v3lock' ? 'lock' : 'lock-txn') + (holdMs > 0 ? '-hold' : ''),
     checker: { kind: 'checker', name: 'lock' },
-    next(random, { worker }): OperationRequest {
+    next(_random, { worker }): OperationRequest {
       const key = lockKeyOf(lockIndexOf(worker, lockCount), lockCount);
       const state = held.get(worker);
-      if (state === undefined) return { f: 'acquire', key, value: { leaseId: drawLeaseId(random) } };
+      if (state === undefined) return { f: 'acquire', key };
       const { owner, lease } = state.session;
       if (!state.held) return { f: 'hold', key, value: { owner, lease, ms: holdMs } };
       return { f: 'release', key, value: { owner, lease } };
@@ -96,7 +95,7 @@ export function lockWorkload(options: LockWorkloadOptions): Workload {
       if (request.f === 'acquire') {
         // Whatever happens, this worker holds nothing we know of until the acquire is ok.
         drop(context.worker);
-        return acquire(request, context);
+        return acquire(context);
       }
       if (request.f === 'hold') {
         await sleep(context.clock, holdMs);

@@ -6,8 +6,8 @@
 // order (a range after a put of the same key sees it, as etcd's txn does). Written
 // values are unique per key, so the checker can tell versions apart.
 
-import type { RequestOp } from '../server/api/types.js';
 import type { Random } from '../server/ports/random.js';
+import type { RequestOp } from './client.js';
 import { drawMicroOps, type MicroOp, valueCounter } from './micro-ops.js';
 import type { Completion, OperationRequest } from './recorder.js';
 import { bytes, type InvokeContext, text, type Workload, type WorkloadOptions } from './workload.js';

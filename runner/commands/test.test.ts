@@ -122,7 +122,6 @@ describe('test and replay commands', () => {
     ['--endpoints', ['--mode', 'external']],
     ['--endpoints', ['--mode', 'process', '--endpoints', '127.0.0.1:2379']],
     ['--nemesis', ['--mode', 'external', '--endpoints', '127.0.0.1:2379', '--nemesis', 'kill']],
-    ['--nemesis', ['--mode', 'process', '--nemesis', 'membership']],
     ['disk faults need', ['--mode', 'process', '--db', 'etcd', '--nemesis', 'disk']],
     ['--request-timeout', ['--mode', 'sim', '--request-timeout', '100']],
     ['--request-timeout', ['--mode', 'process', '--request-timeout', '0']],

@@ -321,6 +321,23 @@ describe('EtcdNode', () => {
     expect((await follower.leaseKeepAlive({ id: 12345 })).ttlSeconds).toBe(0);
   });
 
+  test('memberRemove() of a live voter while another voter is down is refused as etcd refuses it', async () => {
+    const cluster = await startCluster(3);
+    const leader = await leaderOf(cluster);
+    await waitFor(() => leader.put({ key: text.encode('k'), value: text.encode('v') }), 'put');
+    const [downId, liveId] = [...cluster.nodes].filter(([, node]) => node !== leader).map(([id]) => id);
+    cluster.nodes.get(downId!)!.stop();
+    await cluster.transports.get(downId!)!.close();
+    await waitFor(
+      () => (leader.peersHeardRecently().has(downId!) ? undefined : true),
+      'the leader to stop hearing from the killed member',
+    );
+    await expect(leader.memberRemove({ id: liveId! })).rejects.toThrow('etcdserver: unhealthy cluster');
+    // Removing the member that is down leaves the live quorum intact, so etcd allows it.
+    const removed = await leader.memberRemove({ id: downId! });
+    expect(removed.members.map((member) => member.id)).not.toContain(downId);
+  });
+
   test('memberAdd() of a voter that would cost the quorum is refused, as etcd refuses it', async () => {
     const cluster = await startCluster(1);
     const leader = await leaderOf(cluster);

@@ -27,8 +27,10 @@ import { acquireLock, releaseLock } from './lock-recipe.js';
 import { memberIdOf } from './member-id.js';
 import { decodeNodeSnapshot, encodeNodeSnapshot, Members } from './members.js';
 import { type EtcdNodeOptions, type ResolvedNodeOptions, resolveNodeOptions } from './node-options.js';
+import { PeerActivity } from './peer-activity.js';
 import { RaftLoop } from './raft-loop.js';
 import { RaftRequests } from './raft-requests.js';
+import { checkAdd, checkRemoveVoter, type ReconfigVerdict, type ReconfigView } from './reconfig-check.js';
 import { RequestIds } from './request-ids.js';
 import { NodeWatchStream } from './watch-stream.js';
 
@@ -45,6 +47,7 @@ export class EtcdNode implements EtcdService {
   private readonly requests: RaftRequests;
   private readonly watchStreams = new Set<NodeWatchStream>();
   private readonly members: Members;
+  private readonly peerActivity: PeerActivity;
   private published = false;
   private leaderId = 0;
   private isLeader = false;
@@ -56,6 +59,7 @@ export class EtcdNode implements EtcdService {
     const { clock, memberId, clusterId } = this.options;
     this.members = new Members(this.options.members);
     this.state = new StateMachine({ clusterId, memberId });
+    this.peerActivity = new PeerActivity(clock, this.options.tickMs * this.options.electionTicks);
     this.loop = new RaftLoop(
       {
         id: memberId,
@@ -66,7 +70,7 @@ export class EtcdNode implements EtcdService {
             : this.options.members.filter((member) => !member.isLearner).map((member) => member.id),
         clock,
         random: this.options.random,
-        transport: this.options.transport,
+        transport: this.peerActivity.observe(this.options.transport),
         persistence: this.options.persistence,
         tickMs: this.options.tickMs,
         electionTicks: this.options.electionTicks,
@@ -112,6 +116,11 @@ export class EtcdNode implements EtcdService {
 
   raftStatus(): RaftStatus {
     return this.loop.status();
+  }
+
+  /** Peers this member heard from within an election timeout (the reconfig check's view). */
+  peersHeardRecently(): ReadonlySet<number> {
+    return this.peerActivity.activePeers();
   }
 
   /** The store's current revision (for tests and the runner's final checks). */
@@ -235,7 +244,7 @@ export class EtcdNode implements EtcdService {
       clientUrls: [],
       isLearner: request.isLearner ?? false,
     };
-    if (!member.isLearner) this.requireQuorumAfter(1, 0);
+    this.requireReconfig(checkAdd(this.reconfigView(), { isLearner: member.isLearner }));
     await this.requests.proposeConfChange((requestId) => ({
       type: member.isLearner ? 'addLearner' : 'addVoter',
       nodeId: id,
@@ -248,7 +257,7 @@ export class EtcdNode implements EtcdService {
     this.requireRunning();
     const removed = this.members.get(request.id);
     if (!removed) throw EtcdError.of('memberNotFound');
-    if (!removed.isLearner) this.requireQuorumAfter(-1, removed.name === '' ? 0 : -1);
+    if (!removed.isLearner) this.requireReconfig(checkRemoveVoter(this.reconfigView(), removed.id));
     await this.requests.proposeConfChange((requestId) => ({
       type: 'removeNode',
       nodeId: request.id,
@@ -359,12 +368,24 @@ export class EtcdNode implements EtcdService {
    * members (those that published their name) for a quorum of the new voter set, or the
    * cluster would stop on its own change.
    */
-  private requireQuorumAfter(votersDelta: number, startedDelta: number): void {
-    const voters = this.members.list().filter((member) => !member.isLearner);
-    const started = voters.filter((member) => member.name !== '').length + startedDelta;
-    const votersAfter = voters.length + votersDelta;
-    if (votersAfter < 1 || started < Math.floor(votersAfter / 2) + 1)
-      throw EtcdError.of('memberNotEnoughStarted');
+  /**
+   * What the strict reconfiguration check sees. Only the leader hears from every voter
+   * (heartbeat responses), so only the leader judges who is connected; a follower checks
+   * the started members only.
+   */
+  private reconfigView(): ReconfigView {
+    return {
+      voters: this.members
+        .list()
+        .filter((member) => !member.isLearner)
+        .map((member) => ({ id: member.id, started: member.name !== '' })),
+      self: this.options.memberId,
+      activePeers: this.isLeader ? this.peerActivity.activePeers() : undefined,
+    };
+  }
+
+  private requireReconfig(verdict: ReconfigVerdict): void {
+    if (verdict.type === 'refused') throw EtcdError.of(verdict.error);
   }
 
   /** Cluster responses carry no revision in etcd (membership is not in the key space). */

@@ -27,6 +27,25 @@ export type DiskFault =
   | { readonly type: 'fail-fsync' };
 
 /**
+ * A clock strobe (Jepsen's strobe): the clock jumps by `deltaMs` and back every
+ * `periodMs` for `durationMs`, an even number of jumps, so it ends where it began.
+ */
+export interface ClockStrobe {
+  readonly deltaMs: number;
+  readonly periodMs: number;
+  readonly durationMs: number;
+}
+
+/** Jumps one strobe makes at most (a runaway period otherwise). */
+export const strobeFlipsMax = 10_000;
+
+/** The jumps a strobe makes: floor(duration / period), rounded up to even, bounded. */
+export function strobeFlipsOf(strobe: ClockStrobe): number {
+  const flips = Math.min(strobeFlipsMax, Math.floor(strobe.durationMs / strobe.periodMs));
+  return flips + (flips % 2);
+}
+
+/**
  * A fault the system under test cannot take (real etcd's clock, a disk fault on a
  * binary without a fault-control endpoint). Thrown by a `NemesisTarget` method so the
  * run reports the fault as unsupported instead of pretending it happened.
@@ -83,6 +102,11 @@ export interface NemesisTarget {
    * the member cannot have its clock moved (real etcd: Go ignores libfaketime).
    */
   clockOffset(id: NodeId, deltaMs: number): Promise<void>;
+  /**
+   * Starts a clock strobe on the member and resolves once it started; the strobe runs
+   * on by itself and leaves the clock where it found it. UnsupportedFault as clockOffset.
+   */
+  clockStrobe(id: NodeId, strobe: ClockStrobe): Promise<void>;
   /** Starts a disk fault on the member; UnsupportedFault when its binary cannot take it. */
   diskFault(id: NodeId, fault: DiskFault): Promise<void>;
   /** Ends any disk fault on the member (a member stopped by `fail-fsync` stays down). */

@@ -11,9 +11,10 @@ import { ConfigError } from '../server/config-error.js';
 import type { Clock, TimerHandle } from '../server/ports/clock.js';
 import { Xoshiro128 } from '../server/ports/random.js';
 import type { NodeId } from '../server/raft/types.js';
+import { clockNemesis, strobeMsMax } from './clock.js';
 import { diskNemesis } from './disk.js';
 import { membershipNemesis } from './membership.js';
-import type { DiskFault, FaultRecord, MemberState, NemesisTarget } from './nemesis.js';
+import type { ClockStrobe, DiskFault, FaultRecord, MemberState, NemesisTarget } from './nemesis.js';
 import { UnsupportedFault } from './nemesis.js';
 import { oneWayPartitionNemesis } from './one-way-partition.js';
 import { partitionNemesis } from './partition.js';
@@ -62,6 +63,7 @@ class FakeCluster implements NemesisTarget {
   readonly states = new Map<NodeId, MemberState>();
   readonly blocked = new Set<string>();
   readonly offsets = new Map<NodeId, number>();
+  readonly strobes = new Map<NodeId, ClockStrobe>();
   readonly diskFaults = new Map<NodeId, DiskFault>();
   partitioned = false;
   /** Controls running now; the schedule must never have two transitions at once. */
@@ -127,6 +129,10 @@ class FakeCluster implements NemesisTarget {
   async clockOffset(id: NodeId, deltaMs: number): Promise<void> {
     if (this.options.clockUnsupported) throw new UnsupportedFault('clock', 'this fake has no clock control');
     return this.control(`clock ${id}`, () => this.offsets.set(id, (this.offsets.get(id) ?? 0) + deltaMs));
+  }
+  async clockStrobe(id: NodeId, strobe: ClockStrobe): Promise<void> {
+    if (this.options.clockUnsupported) throw new UnsupportedFault('clock', 'this fake has no clock control');
+    return this.control(`strobe ${id}`, () => this.strobes.set(id, strobe));
   }
   diskFault(id: NodeId, fault: DiskFault): Promise<void> {
     return this.control(`disk ${id}`, () => {
@@ -262,7 +268,9 @@ describe('NemesisSchedule', () => {
       callMs: 700,
     });
     expect(cluster.runningMax).toBe(1);
-    const faults = records.filter((record) => record.f !== 'heal');
+    // The final heal (from 20 s) stops faults back to back; the interval rules transitions.
+    const faults = records.filter((record) => record.f !== 'heal' && record.timeMs < 20_000);
+    expect(faults.length).toBeGreaterThan(3);
     for (let i = 1; i < faults.length; i++) {
       expect(faults[i]!.timeMs - faults[i - 1]!.timeMs).toBeGreaterThanOrEqual(1000);
     }
@@ -411,6 +419,31 @@ describe('diskNemesis', () => {
       expect([...cluster.states.values()].every((state) => state === 'up')).toBe(true);
     }
     expect([...kinds].sort()).toEqual(['fail-fsync', 'fsync-spikes', 'slow-fsync']);
+  });
+});
+
+describe('clockNemesis', () => {
+  test('`clockNemesis()` draws bumps it undoes on stop and strobes that end by themselves', async () => {
+    const kinds = new Set<string>();
+    for (let seed = 0; seed < 30; seed++) {
+      const cluster = new FakeCluster(5);
+      const nemesis = clockNemesis();
+      const started = await nemesis.start(cluster, new Xoshiro128(seed));
+      const value = started.value as { strobe?: ClockStrobe; nodes?: NodeId[] };
+      if (value.strobe !== undefined) {
+        kinds.add('strobe');
+        expect(value.strobe.durationMs).toBeLessThanOrEqual(strobeMsMax);
+        expect(value.strobe.periodMs).toBeLessThan(value.strobe.durationMs);
+        expect([...cluster.strobes.keys()]).toEqual(value.nodes);
+        expect(cluster.offsets.size).toBe(0);
+      } else {
+        kinds.add('bump');
+        expect(cluster.offsets.size).toBeGreaterThan(0);
+      }
+      await nemesis.stop(cluster, new Xoshiro128(seed));
+      expect([...cluster.offsets.values()].every((offset) => offset === 0)).toBe(true);
+    }
+    expect([...kinds].sort()).toEqual(['bump', 'strobe']);
   });
 });
 

@@ -8,6 +8,7 @@
 // A cluster without replace reports them as UnsupportedFault instead of faking them.
 
 import {
+  type ClockStrobe,
   type DiskFault,
   type MemberState,
   type NemesisTarget,
@@ -139,6 +140,16 @@ export class ClusterNemesisTarget implements NemesisTarget {
       );
     }
     await this.faultControl(id, 'clock', { bumpMs: deltaMs });
+  }
+
+  async clockStrobe(id: NodeId, strobe: ClockStrobe): Promise<void> {
+    if (this.options.cluster.kind === 'etcd') {
+      throw new UnsupportedFault(
+        'clock',
+        'clock faults are unsupported on real etcd (Go binaries ignore libfaketime)',
+      );
+    }
+    await this.faultControl(id, 'clock', { strobe });
   }
 
   async diskFault(id: NodeId, fault: DiskFault): Promise<void> {

@@ -58,6 +58,24 @@ async function votersOf(cluster: SimEtcdCluster): Promise<number> {
 }
 
 describe('SimNemesisTarget', () => {
+  test('`clockStrobe()` jumps the clock back and forth on virtual time and ends where it began', async () => {
+    const lines: string[] = [];
+    const cluster = new SimEtcdCluster({ seed: 13, size: 3, onTrace: (line) => lines.push(line) });
+    const target = new SimNemesisTarget(cluster);
+    const leader = await cluster.waitForLeader();
+    await target.clockStrobe(leader, { deltaMs: 700, periodMs: 50, durationMs: 230 });
+    await cluster.runFor(1_000);
+    const jumps = lines.filter((line) => line.includes(`clock ${leader} `));
+    // floor(230 / 50) = 4 jumps, alternating, summing to zero.
+    expect(jumps.map((line) => line.slice(line.indexOf(`clock ${leader} `)))).toEqual([
+      `clock ${leader} +700`,
+      `clock ${leader} -700`,
+      `clock ${leader} +700`,
+      `clock ${leader} -700`,
+    ]);
+    await put(cluster, 'after-strobe');
+  });
+
   test('`diskFault()` slow-fsync stalls the member on every fsync and writes still commit', async () => {
     const cluster = new SimEtcdCluster({ seed: 11, size: 3 });
     const target = new SimNemesisTarget(cluster);

@@ -4,7 +4,13 @@
 // client to the leader, answered after virtual time passes, and only then does the
 // cluster retire the removed slot or start the fresh member on an empty disk.
 
-import type { DiskFault, MemberState, NemesisTarget } from '../nemesis/nemesis.js';
+import {
+  type ClockStrobe,
+  type DiskFault,
+  type MemberState,
+  type NemesisTarget,
+  strobeFlipsOf,
+} from '../nemesis/nemesis.js';
 import type { Member } from '../server/api/cluster-types.js';
 import { EtcdError } from '../server/api/errors.js';
 import type { EtcdService } from '../server/api/service.js';
@@ -69,6 +75,18 @@ export class SimNemesisTarget implements NemesisTarget {
 
   async clockOffset(id: NodeId, deltaMs: number): Promise<void> {
     this.cluster.clockOffset(id, deltaMs);
+  }
+
+  /** Jumps on the world's queue, so a strobe replays with its seed like any other event. */
+  async clockStrobe(id: NodeId, strobe: ClockStrobe): Promise<void> {
+    const flips = strobeFlipsOf(strobe);
+    let flipped = 0;
+    const flip = (): void => {
+      this.cluster.clockOffset(id, flipped % 2 === 0 ? strobe.deltaMs : -strobe.deltaMs);
+      flipped++;
+      if (flipped < flips) this.cluster.schedule(strobe.periodMs, flip);
+    };
+    if (flips > 0) flip();
   }
 
   async diskFault(id: NodeId, fault: DiskFault): Promise<void> {

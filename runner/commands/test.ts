@@ -1,4 +1,4 @@
-// `etcd-chaos test --mode sim|process|external [--db etcd-ts|etcd] [--endpoints H:P,...]
+// `etcd-chaos test --mode sim|process|docker|external [--db etcd-ts|etcd] [--endpoints H:P,...]
 // --workload W --nemesis N1,N2 --nodes 3 --time-limit 60 --rate 200 --concurrency 6
 // --seed S [--interval 5] [--recovery 10] [--store DIR]`: one Jepsen-style run. Prints the
 // seed first, progress lines, then the verdict, the run directory and how to rerun it.
@@ -23,7 +23,7 @@ import { exitCodeOfVerdict, runSimAndStore } from '../sim-run-store.js';
 import { type Command, UsageError } from './command.js';
 
 const usage =
-  'usage: etcd-chaos test [--mode sim|process|external] [--db etcd-ts|etcd] [--endpoints H:P,...] [--workload W] [--nemesis N1,N2] [--nodes 3] [--time-limit S] [--rate R] [--concurrency C] [--seed S] [--interval S] [--recovery S] [--request-timeout MS] [--store DIR] [--unsafe-local-reads]';
+  'usage: etcd-chaos test [--mode sim|process|docker|external] [--db etcd-ts|etcd] [--endpoints H:P,...] [--workload W] [--nemesis N1,N2] [--nodes 3] [--time-limit S] [--rate R] [--concurrency C] [--seed S] [--interval S] [--recovery S] [--request-timeout MS] [--store DIR] [--unsafe-local-reads]';
 
 /** The command-line option behind each options field, for error messages. */
 const flagOf: Record<string, string> = {
@@ -154,7 +154,7 @@ const unsafeWarning =
   'WARNING: --unsafe-local-reads plants a bug: members serve linearizable reads without ReadIndex and MAY RETURN STALE DATA.\n';
 
 export const testCommand: Command = {
-  summary: 'run one Jepsen-style test (sim, process or external mode) and store it',
+  summary: 'run one Jepsen-style test (sim, process, docker or external mode) and store it',
   async run(rawArgs, io) {
     const parsed = parseTestArgs(rawArgs);
     if (parsed.mode === 'process' || parsed.mode === 'docker') {

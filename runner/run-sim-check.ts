@@ -24,6 +24,7 @@ import type { RecordedEvent } from '../workloads/recorder.js';
 import { workloads } from '../workloads/registry.js';
 import { checkWatchHistory, type WorkloadCheckResult } from '../workloads/watch-check.js';
 import type { Workload } from '../workloads/workload.js';
+import { fencingCheckerResults, lockCheckerResults } from './lock-results.js';
 
 const checkerTimeoutMs = 60_000;
 
@@ -136,6 +137,8 @@ export function checkRun(workload: Workload, history: readonly RecordedEvent[]):
       checkers.push({ type: 'other', name: result.name, valid: result.valid, details: result.details });
       return { version: 1, valid: result.valid, checkers };
     }
+    if (name === 'lock') return lockCheckerResults([...history]);
+    if (name === 'fencing') return fencingCheckerResults([...history]);
     const check = dedicatedCheckers.get(name);
     if (check === undefined) throw new Error(`no checker ${name} for ${workload.name}`);
     const result = check([...history]);

@@ -142,7 +142,8 @@ describe('runSimTest with dedicated checkers', () => {
   test.each([
     ['append', 'transactional'],
     ['wr', 'transactional'],
-    ['lock', 'other'],
+    ['lock', 'lock'],
+    ['lock-fencing', 'other'],
     ['watch', 'watch'],
     ['lease', 'other'],
     ['kubernetes', 'watch'],

@@ -10,6 +10,7 @@ import { createProgress, type Progress, stdoutIsTerminal } from './progress.js';
 import {
   type ClusterEnvironment,
   type ClusterEnvironmentOptions,
+  type ClusterProgress,
   type ClusterTestOptions,
   type ClusterTestResult,
   externalEnvironment,
@@ -69,12 +70,20 @@ function stopOnSignal(environment: () => ClusterEnvironment | undefined, io: Com
 }
 
 /** Runs `options` (process, docker or external mode), stores it under `store`, prints where. */
+export interface ClusterStoreContext {
+  readonly store: string;
+  readonly io: CommandIo;
+  /** How members start (process or docker); external mode has none. */
+  readonly launch: ClusterEnvironmentOptions | undefined;
+  /** Progress for a caller that shows its own (test-all); default: a bar or lines on `io`. */
+  readonly onProgress?: (progress: ClusterProgress) => void;
+}
+
 export async function runClusterAndStore(
   options: ClusterTestOptions,
-  store: string,
-  io: CommandIo,
-  launch: ClusterEnvironmentOptions | undefined,
+  context: ClusterStoreContext,
 ): Promise<StoredClusterRun> {
+  const { store, io, launch } = context;
   const startTime = new Date();
   let environment: ClusterEnvironment | undefined;
   let bar: Progress | undefined;
@@ -97,11 +106,16 @@ export async function runClusterAndStore(
     let directory = '';
     const started = environment;
     // A bar on a terminal (progress.ts), plain lines in logs and pipes.
-    bar = stdoutIsTerminal()
-      ? createProgress({ total: options.timeLimitS, tty: true, write: io.stdout, unit: 's' })
-      : undefined;
+    bar =
+      context.onProgress === undefined && stdoutIsTerminal()
+        ? createProgress({ total: options.timeLimitS, tty: true, write: io.stdout, unit: 's' })
+        : undefined;
     const result = await runClusterTest(options, environment, {
       onProgress: (progress) => {
+        if (context.onProgress !== undefined) {
+          context.onProgress(progress);
+          return;
+        }
         const elapsedS = progress.elapsedMs / 1000;
         const current = [`${progress.events} history events, ${progress.faults} faults`];
         if (bar !== undefined) {

@@ -77,7 +77,7 @@ export interface ClusterTestResult {
 }
 
 /** Nemeses real etcd cannot take, with the reason the run gives before anything starts. */
-const unsupportedOnRealEtcd: ReadonlyMap<string, string> = new Map([
+export const unsupportedOnRealEtcd: ReadonlyMap<string, string> = new Map([
   ['clock', 'clock faults are unsupported on real etcd (Go binaries ignore libfaketime)'],
   ['disk', "disk faults need etcd-ts's fault-control endpoint; real etcd has none"],
 ]);

@@ -1,4 +1,4 @@
-// `npm run chaos` until the runner exists: a 5-node etcd-ts Raft cluster in the
+// `npm run sim:raft`: the Raft-level simulation: a 5-node etcd-ts Raft cluster in the
 // simulator under random partitions, crashes, pauses, clock skew, lossy links and
 // membership changes for a few virtual minutes, then healed. It prints the seed first,
 // every fault as it happens, each invariant with how often it was checked, and the trace
@@ -33,7 +33,7 @@ function isPlantedBugName(name: string | undefined): name is PlantedBugName {
 }
 
 const usage =
-  'usage: npm run chaos -- [--seed N] [--minutes M (1-30, default 3)] [--verbose] ' +
+  'usage: npm run sim:raft -- [--seed N] [--minutes M (1-30, default 3)] [--verbose] ' +
   `[--planted-bug ${Object.keys(plantedBugs).join('|')}]`;
 
 function parseArgs(argv: readonly string[]): DemoArgs | { error: string } {
@@ -77,7 +77,7 @@ function parseArgs(argv: readonly string[]): DemoArgs | { error: string } {
 
 function replayCommand(args: DemoArgs): string {
   const bug = args.plantedBug === undefined ? '' : ` --planted-bug ${args.plantedBug}`;
-  return `npm run chaos -- --seed ${args.seed} --minutes ${args.minutes}${bug}`;
+  return `npm run sim:raft -- --seed ${args.seed} --minutes ${args.minutes}${bug}`;
 }
 
 function seconds(timeMs: number): string {

@@ -10,10 +10,17 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, test } from 'vitest';
 import { main } from '../cli.js';
 import { matrixRuns } from '../matrix.js';
+import { clusterOptionsOf } from '../matrix-cluster-executor.js';
 import type { MatrixExecutor, MatrixRunOutcome } from '../matrix-executor.js';
 import { createProgress } from '../progress.js';
 import type { CommandIo } from './command.js';
-import { createTestAllCommand, exitCodeOfMatrix, type FinishedRun, runMatrix } from './test-all.js';
+import {
+  createTestAllCommand,
+  exitCodeOfMatrix,
+  type FinishedRun,
+  parseTestAllArgs,
+  runMatrix,
+} from './test-all.js';
 
 const stores: string[] = [];
 afterAll(() => {
@@ -106,13 +113,31 @@ describe('test-all', () => {
     expect(exitCodeOfMatrix(of([outcome('unknown'), outcome(false), crashed]))).toBe(1);
   });
 
+  test('`parseTestAllArgs()` for process mode on etcd runs one at a time, 30 s each, without clock or disk faults', () => {
+    const parsed = parseTestAllArgs(['--mode', 'process', '--db', 'etcd', '--seed', '3']);
+    expect(parsed.cluster).toEqual({ mode: 'process', db: 'etcd' });
+    expect(parsed.jobs).toBe(1);
+    const runs = matrixRuns(parsed.matrix);
+    const sets = [...new Set(runs.map((run) => run.nemesisSet))];
+    expect(sets).toEqual(['none', 'partition', 'partition-one-way', 'kill', 'pause', 'membership', 'mixed']);
+    const mixed = runs.find((run) => run.nemesisSet === 'mixed')!;
+    expect(mixed.options.nemesis).toEqual(['partition', 'partition-one-way', 'kill', 'pause', 'membership']);
+    expect(mixed.options).toMatchObject({ timeLimitS: 30, intervalS: 5, recoveryS: 10 });
+    const cell = clusterOptionsOf(mixed, parsed.cluster!);
+    expect(cell).toMatchObject({ mode: 'process', db: 'etcd', seed: mixed.options.seed, timeLimitS: 30 });
+  });
+
   test('`test-all` with bad arguments exits 254 naming the option', async () => {
     for (const [args, flag] of [
       [['--workloads', 'nope'], '--workloads'],
       [['--nemeses', 'flood'], '--nemeses'],
       [['--jobs', '0'], '--jobs'],
       [['--time-limit', 'x'], '--time-limit'],
-      [['--mode', 'process'], '--mode'],
+      [['--mode', 'external'], '--mode'],
+      [['--db', 'etcd'], '--db'],
+      [['--mode', 'process', '--jobs', '2'], '--jobs'],
+      [['--mode', 'process', '--db', 'etcd', '--nemeses', 'clock'], '--nemeses'],
+      [['--mode', 'docker', '--nodes', '2', '--nemeses', 'partition'], '--nodes'],
     ] as const) {
       const { io, output } = capture();
       expect(await main(['test-all', ...args], io)).toBe(254);

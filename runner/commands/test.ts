@@ -184,7 +184,7 @@ export const testCommand: Command = {
     );
     const launcher =
       parsed.mode === 'process' ? processLauncher() : parsed.mode === 'docker' ? dockerLauncher() : undefined;
-    const { result } = await runClusterAndStore(cluster, store, io, launcher);
+    const { result } = await runClusterAndStore(cluster, { store, io, launch: launcher });
     return exitCodeOfVerdict(result.results.valid);
   },
 };

@@ -1,0 +1,79 @@
+// test-all on real clusters (`--mode process|docker`): each matrix cell becomes a
+// cluster run with the same options and seed a `test --mode process|docker` run would
+// take, started, faulted through Toxiproxy and signals, checked and stored by
+// runClusterAndStore. Cells run one at a time: each starts its own members and
+// Toxiproxy, and two clusters at once would share the machine's cores and make each
+// other's timeouts fire.
+
+import type { CommandIo } from './commands/command.js';
+import type { MatrixRun } from './matrix.js';
+import type { MatrixExecutor, MatrixRunSummary } from './matrix-executor.js';
+import type { SutKind } from './node-cluster.js';
+import { dockerLauncher, processLauncher } from './process-prerequisites.js';
+import type { ClusterTestOptions } from './run-cluster.js';
+import { clusterTestCommandOf, runClusterAndStore } from './run-cluster-store.js';
+
+export interface ClusterMatrixTarget {
+  readonly mode: 'process' | 'docker';
+  readonly db: SutKind;
+}
+
+/** The cluster run a matrix cell stands for. */
+export function clusterOptionsOf(run: MatrixRun, target: ClusterMatrixTarget): ClusterTestOptions {
+  const { workload, nemesis, nodes, timeLimitS, rate, concurrency, seed, intervalS, recoveryS } = run.options;
+  return {
+    mode: target.mode,
+    db: target.db,
+    workload,
+    nemesis,
+    nodes,
+    timeLimitS,
+    rate,
+    concurrency,
+    seed,
+    ...(intervalS === undefined ? {} : { intervalS }),
+    ...(recoveryS === undefined ? {} : { recoveryS }),
+  };
+}
+
+function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+export function clusterExecutor(
+  store: string,
+  context: { target: ClusterMatrixTarget; io: CommandIo },
+): MatrixExecutor {
+  const { target, io } = context;
+  return {
+    async run(run, onProgress) {
+      const startMs = Date.now();
+      const options = clusterOptionsOf(run, target);
+      try {
+        const stored = await runClusterAndStore(options, {
+          store,
+          io,
+          launch: target.mode === 'process' ? processLauncher() : dockerLauncher(),
+          onProgress: (progress) =>
+            onProgress({
+              virtualTimeMs: progress.elapsedMs,
+              events: progress.events,
+              faults: progress.faults,
+            }),
+        });
+        const summary: MatrixRunSummary = {
+          verdict: stored.result.results.valid,
+          opCount: stored.result.opCount,
+          faultCount: stored.result.faultCount,
+          directory: stored.directory,
+          historyHash: stored.result.historyHash,
+          testCommand: clusterTestCommandOf(options),
+        };
+        return { type: 'done', summary, wallMs: Date.now() - startMs };
+      } catch (error) {
+        return { type: 'crashed', message: messageOf(error), wallMs: Date.now() - startMs };
+      }
+    },
+    close() {},
+  };
+}

@@ -1,0 +1,89 @@
+// `check <run dir>` re-analyzes a stored run with its workload's checker, says whether
+// the verdict matches the stored one, writes nothing, and names the file and field of a
+// broken run directory.
+
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { checkRunDirectory, isRunDirectory, printRunDirectoryCheck } from './check-run-dir.js';
+import type { CommandIo } from './commands/command.js';
+import { quietIo } from './matrix-executor.js';
+import { storeSimRun } from './sim-run-store.js';
+
+let store: string;
+let directory: string;
+
+function capture(): { io: CommandIo; output: () => string } {
+  let text = '';
+  return {
+    io: {
+      stdout: (chunk) => {
+        text += chunk;
+      },
+      stderr: (chunk) => {
+        text += chunk;
+      },
+      readFile: (path) => readFile(path, 'utf8'),
+    },
+    output: () => text,
+  };
+}
+
+beforeAll(async () => {
+  store = mkdtempSync(join(tmpdir(), 'etcd-chaos-check-run-'));
+  const stored = await storeSimRun(
+    { workload: 'lock', nemesis: ['pause'], nodes: 3, timeLimitS: 4, rate: 100, concurrency: 6, seed: 8 },
+    { store, io: quietIo, refreshIndex: false },
+  );
+  directory = stored.directory;
+});
+afterAll(() => rmSync(store, { recursive: true, force: true }));
+
+describe('check <run dir>', () => {
+  test('`printRunDirectoryCheck()` re-checks a stored run, matches its verdict and writes nothing', async () => {
+    expect(isRunDirectory(directory)).toBe(true);
+    expect(isRunDirectory(store)).toBe(false);
+    const resultsBefore = readFileSync(join(directory, 'results.json'), 'utf8');
+    const { io, output } = capture();
+    expect(await printRunDirectoryCheck(directory, { io, json: false })).toBe(0);
+    expect(output()).toContain(`${directory}: VALID (same as stored`);
+    expect(output()).toContain('lock (mutual exclusion): VALID');
+    expect(readFileSync(join(directory, 'results.json'), 'utf8')).toBe(resultsBefore);
+  });
+
+  test('`checkRunDirectory()` finds a planted overlap the stored run did not have', async () => {
+    const broken = mkdtempSync(join(store, 'broken-'));
+    writeFileSync(join(broken, 'test.json'), JSON.stringify({ workload: 'lock' }));
+    writeFileSync(join(broken, 'results.json'), JSON.stringify({ version: 1, valid: true, checkers: [] }));
+    const events = [
+      { index: 0, time: 1, process: 0, type: 'invoke', f: 'acquire', key: 'lock' },
+      { index: 1, time: 2, process: 0, type: 'ok', f: 'acquire', key: 'lock' },
+      { index: 2, time: 3, process: 1, type: 'invoke', f: 'acquire', key: 'lock' },
+      { index: 3, time: 4, process: 1, type: 'ok', f: 'acquire', key: 'lock' },
+    ];
+    writeFileSync(
+      join(broken, 'history.jsonl'),
+      `${events.map((event) => JSON.stringify(event)).join('\n')}\n`,
+    );
+    const { io, output } = capture();
+    expect(await printRunDirectoryCheck(broken, { io, json: false })).toBe(1);
+    expect(output()).toContain('INVALID (stored verdict was VALID');
+    const checked = await checkRunDirectory(broken, io);
+    expect(checked.storedValid).toBe(true);
+    expect(checked.valid).toBe(false);
+  });
+
+  test('`checkRunDirectory()` names the file and field of a broken run directory', async () => {
+    const broken = mkdtempSync(join(store, 'bad-'));
+    const { io } = capture();
+    writeFileSync(join(broken, 'test.json'), JSON.stringify({ workload: 'juggling' }));
+    await expect(checkRunDirectory(broken, io)).rejects.toThrow(
+      /test\.json: workload: "juggling" is not a workload/,
+    );
+    writeFileSync(join(broken, 'test.json'), JSON.stringify({ workload: 'register' }));
+    writeFileSync(join(broken, 'history.jsonl'), '{"index":0,"time":"soon"}\n');
+    await expect(checkRunDirectory(broken, io)).rejects.toThrow(/history\.jsonl:1/);
+  });
+});

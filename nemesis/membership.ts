@@ -20,8 +20,10 @@ export function membershipNemesis(): Nemesis {
       const node = useLeader ? leader : pickMembers(up, 1, random)[0];
       if (node === undefined)
         return { f: 'start-membership', value: { remove: null, reason: 'no member is up' } };
-      await target.removeMember(node);
+      // Set first: a removal that went through before a later step failed (stopping the
+      // removed member) must still be added back by stop, which checks the slot's state.
       removed = node;
+      await target.removeMember(node);
       return { f: 'start-membership', value: { remove: node, leader: node === leader } };
     },
     async stop(target) {

@@ -98,6 +98,8 @@ export async function startDockerCluster(options: DockerClusterOptions): Promise
       name,
       clientListen: { host, port: clientPort },
       peerListen: { host, port: peerPort },
+      // Real etcd advertises its name (each member's hosts file resolves it per link).
+      advertisePeerUrl: `http://${settings.kind === 'etcd' ? name : host}:${peerPort}`,
       logFile: join(dir, `${name}.log`),
       dataDir: join(dir, name),
       hostsFile: join(dir, `${name}.hosts`),
@@ -290,7 +292,12 @@ class Cluster implements DockerCluster {
     if (member.state === 'killed') return;
     // A frozen process cannot take SIGKILL until it is thawed; thaw it and kill at once.
     if (member.state === 'paused') await run('docker', ['unpause', this.idOf(member)]);
-    await run('docker', ['kill', '--signal', 'KILL', this.idOf(member)]);
+    try {
+      await run('docker', ['kill', '--signal', 'KILL', this.idOf(member)]);
+    } catch (error) {
+      // Exited on its own meanwhile (etcd stops itself when removed, or on a fsync error).
+      if ((await this.inspectStatus(member)) === 'running') throw error;
+    }
     member.state = 'killed';
     await this.waitStatus(member, 'exited');
   }

@@ -166,9 +166,10 @@ export class ClusterNemesisTarget implements NemesisTarget {
     if (this.states.get(id) === 'removed') throw new Error(`member ${name} is already removed`);
     const outcome = await this.membership.remove(this.peerUrlOf(id));
     if (outcome.type === 'refused') throw new Error(`MemberRemove of ${name}: ${outcome.reason}`);
+    // Out of the cluster from here on, even if stopping it fails: the slot is added back.
+    this.states.set(id, 'removed');
     // etcd stops a removed member itself; the kill makes sure and frees the slot.
     await this.options.cluster.kill(name);
-    this.states.set(id, 'removed');
   }
 
   async addMember(id: NodeId): Promise<void> {

@@ -87,3 +87,15 @@ describe('check <run dir>', () => {
     await expect(checkRunDirectory(broken, io)).rejects.toThrow(/history\.jsonl:1/);
   });
 });
+
+describe('etcd-chaos check <run dir>', () => {
+  test('`main(check RUN_DIR)` re-analyzes the stored run and exits with its verdict', async () => {
+    const { main } = await import('./cli.js');
+    const { io, output } = capture();
+    expect(await main(['check', directory], io)).toBe(0);
+    expect(output()).toContain(`${directory}: VALID`);
+    const json = capture();
+    expect(await main(['check', '--json', directory], json.io)).toBe(0);
+    expect(JSON.parse(json.output())).toMatchObject({ file: directory, valid: true, storedValid: true });
+  });
+});

@@ -2,6 +2,7 @@
 // [--json] FILE...`: checks each history file for linearizability against a model, or with
 // a dedicated checker (watch, lock, list-append, rw-register). Exit 0 all valid, 1 any
 // invalid, 2 any unknown and none invalid, 254 bad arguments or input, 255 crash.
+// `etcd-chaos check [--json] RUN_DIR...` re-analyzes stored runs (check-run-dir.ts).
 import { availableParallelism } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
@@ -13,6 +14,7 @@ import {
   models,
   type Verdict,
 } from '../../checker/index.js';
+import { isRunDirectory, printRunDirectoryCheck } from '../check-run-dir.js';
 import { dedicatedCheckers } from './check-checkers.js';
 import { type Command, type CommandIo, exitCodes, UsageError } from './command.js';
 
@@ -181,6 +183,18 @@ function exitCodeOf(verdicts: Verdict[]): number {
 export const checkCommand: Command = {
   summary: 'check history files for linearizability, or with the watch, lock or Elle checkers',
   async run(rawArgs, io) {
+    // `check <run dir>...` (Jepsen's analyze): each stored run with its workload's checker.
+    const directories = rawArgs.filter((arg) => arg !== '--json');
+    if (directories.length > 0 && directories.every(isRunDirectory)) {
+      const json = rawArgs.includes('--json');
+      const codes: number[] = [];
+      for (const directory of directories) codes.push(await printRunDirectoryCheck(directory, { io, json }));
+      return codes.includes(exitCodes.invalid)
+        ? exitCodes.invalid
+        : codes.includes(exitCodes.unknown)
+          ? exitCodes.unknown
+          : exitCodes.valid;
+    }
     const args = parseCheckArgs(rawArgs);
     const verdicts: Verdict[] = [];
     for (const file of args.files) {

@@ -1,7 +1,9 @@
 // Benchmark: our linearizability checker against Porcupine (the Go original) on the same
 // seeded histories, in the same run, cold (first run in a fresh process) and warm (further
 // runs in that process), the fastest of several processes and runs. Each checker runs per case in its own process so
-// peak RSS is per case. `npm run bench:checker`; BENCH_CHECKER_QUICK=1 runs the small cases only.
+// peak RSS is per case. `npm run bench:checker`; BENCH_CHECKER_QUICK=1 runs the small cases only,
+// BENCH_CHECKER_CASES=TEXT[,TEXT...] only the cases whose name contains one (every case is still
+// generated, so the seeded files are the same), BENCH_CHECKER_KEEP=1 keeps the files.
 import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
@@ -51,9 +53,13 @@ interface Measurement {
   maxRssKb: number;
 }
 
-/** Runs per case in each process: the first is timed as cold, the fastest of the rest as warm. */
+/**
+ * Runs per case in each process: the first is timed as cold, the fastest of the rest as
+ * warm. A 1k case needs about 20 runs before V8 has optimized the hot functions (after 5,
+ * some still ran unoptimized), so warm means what it says.
+ */
 function runsFor(benchCase: BenchCase): number {
-  return benchCase.operations <= 1_000 ? 5 : benchCase.operations <= 10_000 ? 3 : 1;
+  return benchCase.operations <= 1_000 ? 20 : benchCase.operations <= 10_000 ? 3 : 1;
 }
 
 /**
@@ -61,7 +67,7 @@ function runsFor(benchCase: BenchCase): number {
  * interference only adds time, so the fastest of a few is the closest to the real cost.
  */
 function processesFor(benchCase: BenchCase): number {
-  return benchCase.operations <= 1_000 ? 3 : benchCase.operations <= 10_000 ? 2 : 1;
+  return benchCase.operations <= 10_000 ? 3 : 1;
 }
 
 /** Worker threads for our checker: the CLI's default. */
@@ -116,6 +122,10 @@ function measure(command: string, args: string[]): Measurement {
   return JSON.parse(line) as Measurement;
 }
 
+function caseName(benchCase: BenchCase): string {
+  return `${benchCase.kind} c=${benchCase.clients} n=${benchCase.operations} info=${benchCase.crashPercent}% ${benchCase.invalid ? 'invalid' : 'valid'}`;
+}
+
 function generate(benchCase: BenchCase, random: Xoshiro128): string {
   const history = simulateHistory(random, {
     ...benchCase,
@@ -130,6 +140,8 @@ function generate(benchCase: BenchCase, random: Xoshiro128): string {
 
 function main(): void {
   const quick = process.env.BENCH_CHECKER_QUICK === '1';
+  const only = process.env.BENCH_CHECKER_CASES?.split(',');
+  const keep = process.env.BENCH_CHECKER_KEEP === '1';
   const cases = quick ? allCases.filter((item) => item.operations <= 10_000) : allCases;
   const directory = mkdtempSync(join(tmpdir(), 'bench-checker-'));
   const harness = join(directory, 'porcupine-harness');
@@ -143,7 +155,7 @@ function main(): void {
   console.log(
     'Both sides time the same span in their own process: read the file, parse it, check it (process start and, for us, module loading excluded). ' +
       'cold = the first run in a fresh process (what one `etcd-chaos check` pays, JIT cold for us), the fastest of the processes run; ' +
-      'warm = the fastest of the further runs in that process (1k cases: 3 processes of 5 runs, 10k: 2 of 3; 100k: 1 run, cold = warm). ' +
+      'warm = the fastest of the further runs in that process (1k cases: 3 processes of 20 runs, 10k: 3 of 3; 100k: 1 run, cold = warm). ' +
       'The machine may be shared: compare the ratios, not the absolute times.',
   );
   const header = [
@@ -168,6 +180,11 @@ function main(): void {
   for (const [i, benchCase] of cases.entries()) {
     const file = join(directory, `case-${i}.jsonl`);
     writeFileSync(file, generate(benchCase, random));
+    const name = caseName(benchCase);
+    if (only !== undefined && !only.some((text) => name.includes(text))) {
+      if (!keep) rmSync(file);
+      continue;
+    }
     const model = benchCase.kind === 'register' ? 'register' : 'kv';
     const runs = String(runsFor(benchCase));
     const processes = processesFor(benchCase);
@@ -182,7 +199,6 @@ function main(): void {
     if (ours.valid !== theirs.valid && typeof ours.valid === 'boolean' && typeof theirs.valid === 'boolean')
       mismatches++;
     if (theirs.valid === 'unknown' && ours.valid !== 'unknown') porcupineUndecided++;
-    const name = `${benchCase.kind} c=${benchCase.clients} n=${benchCase.operations} info=${benchCase.crashPercent}% ${benchCase.invalid ? 'invalid' : 'valid'}`;
     console.log(
       [
         name,
@@ -198,9 +214,9 @@ function main(): void {
         (theirs.maxRssKb / 1024).toFixed(0),
       ].join('\t'),
     );
-    rmSync(file);
+    if (!keep) rmSync(file);
   }
-  rmSync(directory, { recursive: true, force: true });
+  if (!keep) rmSync(directory, { recursive: true, force: true });
   console.log(
     `summary: worst cold ratio ${worstColdRatio.toFixed(2)}, worst warm ratio ${worstWarmRatio.toFixed(2)} (target <= 0.5), verdicts that disagree ${mismatches}, decided by us but not Porcupine ${porcupineUndecided}, our peak RSS ${(maxRssKb / 1024).toFixed(0)} MiB (limit 1024)`,
   );

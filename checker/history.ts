@@ -66,7 +66,8 @@ export class HistoryError extends Error {
 export function pairOperations(history: History): Operation[] {
   // Each operation is made at its invoke, so the list comes out in call order with no
   // sort when the history is in index order (as written); completions fill them in.
-  const open = new Map<number, { invoke: HistoryEvent; operation: Operation }>();
+  // The open operation of each busy process (its invoke is at its callIndex).
+  const open = new Map<number, Operation>();
   const made: Operation[] = [];
   const failed = new Set<Operation>();
   let inIndexOrder = true;
@@ -77,7 +78,7 @@ export function pairOperations(history: History): Operation[] {
     if (event.type === 'invoke') {
       if (pending !== undefined) {
         throw new HistoryError(
-          `process ${event.process} invoked again at index ${event.index} while its invoke at index ${pending.invoke.index} was still open`,
+          `process ${event.process} invoked again at index ${event.index} while its invoke at index ${pending.callIndex} was still open`,
           event.index,
           'type',
         );
@@ -99,7 +100,7 @@ export function pairOperations(history: History): Operation[] {
       if (event.index < lastCallIndex) inIndexOrder = false;
       lastCallIndex = event.index;
       made.push(operation);
-      open.set(event.process, { invoke: event, operation });
+      open.set(event.process, operation);
       continue;
     }
     if (pending === undefined) {
@@ -112,9 +113,9 @@ export function pairOperations(history: History): Operation[] {
       );
     }
     open.delete(event.process);
-    if (event.type === 'fail') failed.add(pending.operation);
+    if (event.type === 'fail') failed.add(pending);
     else if (event.type === 'ok') {
-      const operation = pending.operation;
+      const operation = pending;
       operation.crashed = false;
       operation.output = event.value;
       operation.returnIndex = event.index;

@@ -81,6 +81,19 @@ describe('checkHistory() with the register model', () => {
     expect(verdict('register', history)).toBe(false);
   });
 
+  test('checkHistory() rejects an operation the register model does not know without searching every order', () => {
+    // Twelve concurrent writes would take 12! orders to rule out one by one.
+    let builder = new HistoryBuilder();
+    for (let process = 0; process < 12; process++)
+      builder = builder.invoke(process, 'write', { value: process });
+    builder = builder.invoke(12, 'cas', { value: [1, 2] }).ok(12, 'cas', { value: [1, 2] });
+    for (let process = 0; process < 12; process++) builder = builder.ok(process, 'write', { value: process });
+    const result = checkHistory(builder.history, { model: 'register' });
+    expect(result.valid).toBe(false);
+    expect(result.explanation?.couldNotPlace.map((stuck) => stuck.operation.f)).toContain('cas');
+    expect(verdict('cas-register', builder.history)).toBe(true);
+  });
+
   test('checkHistory() checks keys independently and names the failing key', () => {
     const history = new HistoryBuilder()
       .invoke(0, 'write', { key: 'a', value: 1 })

@@ -64,10 +64,20 @@ export const memoEntriesMaxDefault = 1_000_000;
  * Steps the search of a partition the model proved invalid (`Model.surelyStuck`) takes
  * before it may stop: it stops once its longest prefix holds every operation that
  * completed before the stuck one began (the search has reached the violation and would
- * mostly rule out alternatives from then on), checked after this many steps and at each
- * doubling; else it runs to the end.
+ * mostly rule out alternatives from then on), checked every this many steps (or the
+ * partition's size, when larger); else it runs to the end. Small, because the verdict is known already: on bench:checker's kv
+ * case of 50 clients and 10k operations (964 in the stale partition) the search stops
+ * after 6,144 steps with the same explanation the full search gives after 11,149.
  */
-export const suspectSearchStepsMax = 100_000;
+export const suspectSearchStepsMax = 1_024;
+/**
+ * Steps between two looks at whether a proven-invalid partition's search may stop: at least
+ * the partition's size, since a look walks the partition once.
+ */
+function checkEverySteps(partition: PlannedPartition, options: LinearizabilityOptions): number {
+  return Math.max(options.suspectSearchStepsMax ?? suspectSearchStepsMax, partition.searched.length);
+}
+
 function prefixOf<State>(operations: Operation[], frame: Frame<State> | undefined): Operation[] {
   const prefix: Operation[] = [];
   for (let at = frame; at !== undefined; at = at.parent) prefix.push(operations[at.operation]!);
@@ -265,7 +275,7 @@ export function searchInTurns<State>(
       running.push({
         index: nextToStart,
         cutShortCheckSteps: plan[nextToStart]!.suspect
-          ? (options.suspectSearchStepsMax ?? suspectSearchStepsMax)
+          ? checkEverySteps(plan[nextToStart]!, options)
           : Number.POSITIVE_INFINITY,
         search,
         progress,
@@ -279,8 +289,8 @@ export function searchInTurns<State>(
       let outcome = item.search.resume();
       if (outcome === undefined && item.progress.steps >= item.cutShortCheckSteps) {
         // Proven invalid already; the search only looks for the longest prefix to explain it.
-        // Checked at doubling step counts, so the checks cost little next to the search.
-        item.cutShortCheckSteps *= 2;
+        // Checked every `checkEverySteps` steps, so the checks cost little next to the search.
+        item.cutShortCheckSteps += checkEverySteps(plan[item.index]!, options);
         if (reachesViolation(plan[item.index]!, item.progress.best)) {
           item.search.stop();
           outcome = { type: 'illegal', ...item.progress, cutShort: true };

@@ -182,7 +182,14 @@ async function runPool(
             resolve();
             return;
           }
-          dispatch();
+          try {
+            dispatch();
+          } catch (error) {
+            // A task that cannot be sent is a crash of the check, not of the process from
+            // an event handler (whose exit code 1 would read as "invalid").
+            failed = true;
+            reject(error);
+          }
         });
         worker.on('error', (error) => {
           if (failed) return;

@@ -124,6 +124,31 @@ describe('findSurelyStaleRead()', () => {
     expect(findSurelyStaleRead(pairOperations(history), registerOptions)).toBeUndefined();
   });
 
+  test('findSurelyStaleRead() matches object values by content and never a number with its text', () => {
+    const readAfterWrites = (first: unknown, second: unknown, read: unknown) =>
+      pairOperations(
+        new HistoryBuilder()
+          .invoke(0, 'write', { value: first })
+          .ok(0, 'write', { value: first })
+          .invoke(0, 'write', { value: second })
+          .ok(0, 'write', { value: second })
+          .invoke(1, 'read')
+          .ok(1, 'read', { value: read }).history,
+      );
+    // The read of a fresh copy of the last written object is fine; of the first one, stale.
+    expect(
+      findSurelyStaleRead(readAfterWrites({ a: 1 }, { a: 2 }, { a: 2 }), registerOptions),
+    ).toBeUndefined();
+    expect(
+      findSurelyStaleRead(readAfterWrites({ a: 1 }, { a: 2 }, { a: 1 }), registerOptions)?.output,
+    ).toEqual({
+      a: 1,
+    });
+    // Nobody wrote the text "2": the read is stale, although 2 was written.
+    expect(findSurelyStaleRead(readAfterWrites(1, 2, '2'), registerOptions)?.output).toBe('2');
+    expect(findSurelyStaleRead(readAfterWrites(1, 2, 2), registerOptions)).toBeUndefined();
+  });
+
   test('findSurelyStaleRead() judges only reads of the initial value when there are appends', () => {
     const readAfterAppend = (value: unknown) =>
       pairOperations(

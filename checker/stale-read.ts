@@ -32,17 +32,15 @@ export function findSurelyStaleRead(
   operations: Operation[],
   options: StaleReadOptions,
 ): Operation | undefined {
-  const writerOf = new Map<string, Operation>();
-  const initialName = show(options.initial);
-  writerOf.set(initialName, initialWriter);
+  const writerOf = new ValueMap<Operation>();
+  writerOf.set(options.initial, initialWriter);
   /** Completed writes and appends: after any of them the initial value is gone. */
   const completedWrites: Operation[] = [];
   let appending = false;
   for (const operation of operations) {
     if (options.writes.has(operation.f)) {
-      const value = show(operation.input);
-      if (writerOf.has(value)) return undefined;
-      writerOf.set(value, operation);
+      if (writerOf.get(operation.input) !== undefined) return undefined;
+      writerOf.set(operation.input, operation);
       if (!operation.crashed) completedWrites.push(operation);
     } else if (options.appends?.has(operation.f)) {
       // An empty or absent suffix might change nothing.
@@ -76,7 +74,7 @@ export function findSurelyStaleRead(
     // Appended values are not tracked; only the initial value's (null's) disappearance is.
     // (Tested before naming the value: appended values grow long.)
     if (appending && read.output !== null) continue;
-    const writer = writerOf.get(show(read.output));
+    const writer = writerOf.get(read.output);
     // Nobody wrote it, or its only write began after the read had returned.
     if (writer === undefined || (writer !== initialWriter && writer.callIndex > read.returnIndex))
       return read;
@@ -86,6 +84,27 @@ export function findSurelyStaleRead(
     if (earliestReturnAfter[after]! < read.callIndex) return read;
   }
   return undefined;
+}
+
+/**
+ * A map from JSON values compared as `sameValue` does: primitives by themselves (no string
+ * to build, which for long appended values costs a copy each), objects and arrays by their
+ * JSON text, in a map of their own so they never meet a string.
+ */
+class ValueMap<Item> {
+  private readonly primitives = new Map<unknown, Item>();
+  private readonly objects = new Map<string, Item>();
+
+  get(value: unknown): Item | undefined {
+    return typeof value === 'object' && value !== null
+      ? this.objects.get(show(value))
+      : this.primitives.get(value);
+  }
+
+  set(value: unknown, item: Item): void {
+    if (typeof value === 'object' && value !== null) this.objects.set(show(value), item);
+    else this.primitives.set(value, item);
+  }
 }
 
 /** Stands for the initial value's "write", before every operation. */

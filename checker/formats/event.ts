@@ -57,6 +57,11 @@ export function toEvent(record: unknown, place: Place): HistoryEvent {
   if (key !== undefined && key !== null && typeof key !== 'string' && typeof key !== 'number') {
     throw new FormatError(place.file, place.line, 'key', `expected a string, got ${JSON.stringify(key)}`);
   }
+  // A record already in the event's shape (every field given, the key a string or absent)
+  // is the event: no copy to make, and nothing more for the collector (a JSONL history is
+  // one such record a line). Fields beyond the event's are kept, as read.
+  if (fields.index === index && fields.time === time && (key === undefined || typeof key === 'string'))
+    return record as HistoryEvent;
   const event: HistoryEvent = { index, time, process, type: type as EventType, f };
   if (key !== undefined && key !== null) event.key = String(key);
   if (fields.value !== undefined) event.value = fields.value;

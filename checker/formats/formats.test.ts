@@ -140,6 +140,21 @@ describe('JSONL', () => {
     expect([error.file, error.line, error.field]).toEqual(['h.jsonl', 3, 'time']);
     expect(errorOf(() => readJsonl('{oops', 'h.jsonl')).field).toBe('line');
   });
+
+  test('readJsonl() skips blank lines, takes CRLF endings and a last line without a newline', () => {
+    const text =
+      '\r\n{"index":0,"time":5,"process":0,"type":"invoke","f":"read"}\r\n  \n' +
+      '{"index":1,"process":0,"type":"ok","f":"read","key":7,"value":null}';
+    expect(readJsonl(text, 'h.jsonl')).toEqual([
+      { index: 0, time: 5, process: 0, type: 'invoke', f: 'read' },
+      // No time: the index stands in; a numeric key becomes its text.
+      { index: 1, time: 1, process: 0, type: 'ok', f: 'read', key: '7', value: null },
+    ]);
+    expect(
+      errorOf(() => readJsonl('\n\n{"index":0,"time":0,"process":-1,"type":"ok","f":"read"}', 'h.jsonl'))
+        .line,
+    ).toBe(3);
+  });
 });
 
 const event = fc.record({

@@ -5,17 +5,27 @@ import { FormatError } from './format-error.js';
 
 export function readJsonl(text: string, file: string): History {
   const history: History = [];
-  const lines = text.split('\n');
-  for (let i = 0; i < lines.length; i++) {
-    const line = lines[i]!.trim();
-    if (line === '') continue;
+  // Line by line without splitting the text first (no array of every line held at once)
+  // nor trimming each line (JSON.parse skips the whitespace around a value itself).
+  let line = 0;
+  // One place for every line: toEvent reads it only to name where an error is.
+  const place = { file, line, position: 0 };
+  for (let start = 0; start < text.length; ) {
+    let end = text.indexOf('\n', start);
+    if (end === -1) end = text.length;
+    line++;
+    const lineText = text.slice(start, end);
+    start = end + 1;
+    if (lineText.trim() === '') continue;
     let record: unknown;
     try {
-      record = JSON.parse(line);
+      record = JSON.parse(lineText);
     } catch (error) {
-      throw new FormatError(file, i + 1, 'line', `not JSON (${(error as Error).message})`);
+      throw new FormatError(file, line, 'line', `not JSON (${(error as Error).message})`);
     }
-    history.push(toEvent(record, { file, line: i + 1, position: history.length }));
+    place.line = line;
+    place.position = history.length;
+    history.push(toEvent(record, place));
   }
   return history;
 }

@@ -162,7 +162,8 @@ describe('etcd-chaos check', () => {
     }
   });
 
-  test('main() gives the same verdicts with --workers 1 and --workers 2', async () => {
+  test('main() gives the same verdicts and explanations with --workers 1 and --workers 2', async () => {
+    const outputs: unknown[] = [];
     for (const workers of ['1', '2']) {
       const result = await run([
         'check',
@@ -180,7 +181,11 @@ describe('etcd-chaos check', () => {
         .split('\n')
         .map((line) => JSON.parse(line));
       expect(lines.map((line) => line.valid)).toEqual([true, false]);
+      expect(lines[1].explanation.sentence).toMatch(/^the read of the register that returned 2/);
+      // Everything but the time spent.
+      outputs.push(lines.map(({ ms: _ms, ...rest }) => rest));
     }
+    expect(outputs[1]).toEqual(outputs[0]);
   });
 });
 

@@ -11,7 +11,10 @@
 //
 // Needs `npm run build` (the script does it) and etcd/etcdctl (scripts/install-real.sh).
 // BENCH_SERVER_CASE_MS sets each case's duration (default 5000 ms). Both clusters run with
-// --snapshot-count=100000, etcd 3.4's default (see snapshotCountFlag).
+// --snapshot-count=100000, etcd 3.4's default (see snapshotCountFlag). While iterating:
+// BENCH_SERVER_CASES=range,64 keeps the cases that one of the comma-separated parts names
+// (a part of the case name, a concurrency, or "name concurrency" exactly), and
+// BENCH_SERVER_KINDS=etcd-ts measures one kind only.
 
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
@@ -34,7 +37,7 @@ interface BenchCase {
   readonly run: (client: WorkloadClient, worker: number, sequence: number) => Promise<unknown>;
 }
 
-const cases: readonly BenchCase[] = [
+const allCases: readonly BenchCase[] = [
   { name: 'put 256 B', concurrency: 1, run: put },
   { name: 'put 256 B', concurrency: 16, run: put },
   { name: 'put 256 B', concurrency: 64, run: put },
@@ -45,6 +48,19 @@ const cases: readonly BenchCase[] = [
   },
   { name: 'txn compare-and-swap', concurrency: 16, run: compareAndSwap },
 ];
+
+const caseFilter = (process.env.BENCH_SERVER_CASES ?? '').split(',').filter((part) => part !== '');
+const cases = allCases.filter(
+  (benchCase) =>
+    caseFilter.length === 0 ||
+    caseFilter.some(
+      (part) =>
+        benchCase.name.includes(part) ||
+        part === String(benchCase.concurrency) ||
+        part === `${benchCase.name} ${benchCase.concurrency}`,
+    ),
+);
+const kinds = (process.env.BENCH_SERVER_KINDS ?? 'etcd,etcd-ts').split(',');
 
 function put(client: WorkloadClient, worker: number, sequence: number): Promise<unknown> {
   return client.put({ key: encoder.encode(`bench/${worker}/${sequence % 1000}`), value });
@@ -122,7 +138,7 @@ async function benchKind(
   });
   try {
     // Warm up: connections, leader election settled, JIT.
-    await measure(cluster.endpoints, { ...cases[1]!, run: put });
+    await measure(cluster.endpoints, { ...allCases[1]!, run: put });
     const results: Measured[] = [];
     for (const benchCase of options.cases ?? cases) results.push(await measure(cluster.endpoints, benchCase));
     return results;
@@ -136,9 +152,15 @@ function format(n: number, digits = 1): string {
 }
 
 async function main(): Promise<void> {
+  if (cases.length === 0)
+    throw new Error(`BENCH_SERVER_CASES=${process.env.BENCH_SERVER_CASES} names no case`);
+  const unknownKind = kinds.find((kind) => kind !== 'etcd' && kind !== 'etcd-ts');
+  if (unknownKind !== undefined)
+    throw new Error(`BENCH_SERVER_KINDS: unknown kind ${unknownKind} (etcd, etcd-ts)`);
   console.log(`bench:server — 3 members each, ${caseMs} ms per case, loopback`);
-  const etcd = await benchKind('etcd');
-  const etcdTs = await benchKind('etcd-ts');
+  const skipped: Measured = { opsPerSecond: 0, p50Ms: 0, p99Ms: 0, errors: 0, firstError: '' };
+  const etcd = kinds.includes('etcd') ? await benchKind('etcd') : cases.map(() => skipped);
+  const etcdTs = kinds.includes('etcd-ts') ? await benchKind('etcd-ts') : cases.map(() => skipped);
   console.log(
     'case                         conc  |     etcd ops/s   p50 ms   p99 ms |  etcd-ts ops/s   p50 ms   p99 ms | ops ratio  p99 ratio',
   );
@@ -153,8 +175,9 @@ async function main(): Promise<void> {
           : ''),
     );
   });
-  if (process.env.BENCH_SERVER_BATCHING === 'skip') return;
   const putCases = cases.filter((benchCase) => benchCase.run === put);
+  if (process.env.BENCH_SERVER_BATCHING === 'skip' || putCases.length === 0 || !kinds.includes('etcd-ts'))
+    return;
   const unbatched = await benchKind('etcd-ts', {
     etcdTsEntry: fileURLToPath(new URL('./etcd-ts-unbatched.js', import.meta.url)),
     cases: putCases,

@@ -1,6 +1,7 @@
 // The shared protobuf helpers: a message written with them reads back the same, input
 // cut short is a CodecError (never a protobufjs RangeError), integers past 2^53 are
-// refused, and fields a reader does not know are skipped.
+// refused, integers are the exact bytes protobufjs writes (the readers' and writers' fast
+// paths included), and fields a reader does not know are skipped.
 
 import { fc, test } from '@fast-check/vitest';
 import { describe, expect } from 'vitest';
@@ -101,6 +102,43 @@ describe('proto-io', () => {
       proto.writeUint(writer, 11, unknownNumber);
       const bytes = writer.finish();
       expect(decodeSample(bytes)).toEqual(value);
+    },
+  );
+
+  test.prop(
+    [
+      fc.oneof(
+        fc.maxSafeInteger(),
+        fc.constantFrom(
+          1,
+          127,
+          128,
+          2 ** 32 - 1,
+          2 ** 32,
+          2 ** 49 - 1,
+          2 ** 49,
+          2 ** 53 - 1,
+          -1,
+          -(2 ** 53 - 1),
+        ),
+      ),
+    ],
+    settings,
+  )(
+    'writeUint()/writeInt() write the bytes protobufjs writes and readUint()/readInt() read them back',
+    (value) => {
+      const ours = proto.newWriter();
+      const theirs = proto.newWriter();
+      proto.writeInt(ours, 2, value);
+      if (value !== 0) theirs.uint32(proto.fieldTag(2, proto.WIRE_VARINT)).int64(value);
+      if (value > 0) {
+        proto.writeUint(ours, 1, value);
+        theirs.uint32(proto.fieldTag(1, proto.WIRE_VARINT)).uint64(value);
+      }
+      const bytes = ours.finish();
+      expect(bytes).toEqual(theirs.finish());
+      const decoded = decodeSample(bytes);
+      expect([decoded.delta, decoded.count]).toEqual([value, Math.max(value, 0)]);
     },
   );
 

@@ -36,13 +36,19 @@ export function newReader(bytes: Uint8Array): Reader {
 /** Writes a varint field, omitting zero as proto3 does. */
 export function writeUint(writer: Writer, field: number, value: number): void {
   if (value === 0) return;
-  writer.uint32(fieldTag(field, WIRE_VARINT)).uint64(value);
+  writer.uint32(fieldTag(field, WIRE_VARINT));
+  // Below 2^32 the uint32 varint is the same bytes, without protobufjs's LongBits object.
+  if (value <= 0xffff_ffff && value > 0) writer.uint32(value);
+  else writer.uint64(value);
 }
 
 /** Writes a signed varint field (int64 two's complement), omitting zero. */
 export function writeInt(writer: Writer, field: number, value: number): void {
   if (value === 0) return;
-  writer.uint32(fieldTag(field, WIRE_VARINT)).int64(value);
+  writer.uint32(fieldTag(field, WIRE_VARINT));
+  // A non-negative int64 below 2^32 is the same varint as a uint32 (see writeUint).
+  if (value <= 0xffff_ffff && value > 0) writer.uint32(value);
+  else writer.int64(value);
 }
 
 /** Writes a bool field, omitting false as proto3 does. */
@@ -73,16 +79,43 @@ function longToNumber(raw: unknown): number {
   return typeof raw === 'number' ? raw : (raw as { toNumber(): number }).toNumber();
 }
 
+/** Bytes of the longest varint readShortVarint decodes: 7 × 7 bits, below 2^49. */
+const shortVarintBytesMax = 7;
+
+/**
+ * The fast path of the integer readers: a varint of at most shortVarintBytesMax bytes
+ * (every index, term and id in practice) decoded exactly in a double, without the Long
+ * protobufjs builds for every 64-bit read. Undefined (position unchanged) for a longer or
+ * truncated one, which protobufjs then reads or refuses.
+ */
+function readShortVarint(reader: Reader): number | undefined {
+  const { buf, len } = reader;
+  let position = reader.pos;
+  let value = 0;
+  let scale = 1;
+  for (let read = 0; read < shortVarintBytesMax && position < len; read++) {
+    const byte = buf[position++] as number;
+    value += (byte & 0x7f) * scale;
+    if (byte < 0x80) {
+      reader.pos = position;
+      return value;
+    }
+    scale *= 128;
+  }
+  return undefined;
+}
+
 /** Reads an unsigned 64-bit varint that must fit in a JavaScript safe integer. */
 export function readUint(reader: Reader, what: string): number {
-  const value = longToNumber(reader.uint64());
+  const value = readShortVarint(reader) ?? longToNumber(reader.uint64());
   if (!Number.isSafeInteger(value) || value < 0) throw new CodecError(`${what} is not a safe integer`);
   return value;
 }
 
 /** Reads a signed 64-bit varint that must fit in a JavaScript safe integer. */
 export function readInt(reader: Reader, what: string): number {
-  const value = longToNumber(reader.int64());
+  // A negative int64 takes 10 bytes, so a short varint is always a non-negative value.
+  const value = readShortVarint(reader) ?? longToNumber(reader.int64());
   if (!Number.isSafeInteger(value)) throw new CodecError(`${what} is not a safe integer`);
   return value;
 }

@@ -1,7 +1,8 @@
 // A three-member etcd-ts cluster in one process: real TCP peer transport on loopback,
 // real WAL files in a temporary directory, the process clock. It checks the request
 // paths end to end: writes through Raft, linearizable and serializable reads, txn,
-// watches, leases, locks, and a member restart that recovers from its WAL.
+// watches, leases, locks, a member restart that recovers from its WAL, and a write sent
+// to a follower just after the leader died.
 
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -38,16 +39,24 @@ afterEach(async () => {
   }
 });
 
-async function startMember(cluster: Cluster, id: number, seed: number, joining = false): Promise<EtcdNode> {
+function listenOn(id: number, listen: PeerAddress, peers: Map<number, PeerAddress>): Promise<TcpTransport> {
+  return TcpTransport.listen({ selfId: id, clusterId, listen, peers, clock: new ProcessClock() });
+}
+
+async function startMember(
+  cluster: Cluster,
+  id: number,
+  options: { seed: number; joining?: boolean; listening?: TcpTransport },
+): Promise<EtcdNode> {
+  const { seed, joining = false } = options;
   const clock = new ProcessClock();
   const peers = new Map([...cluster.addresses].filter(([peer]) => peer !== id));
-  const transport = await TcpTransport.listen({
-    selfId: id,
-    clusterId,
-    listen: cluster.addresses.get(id) ?? { host: '127.0.0.1', port: 0 },
-    peers,
-    clock,
-  });
+  const transport =
+    options.listening ??
+    (await listenOn(id, cluster.addresses.get(id) ?? { host: '127.0.0.1', port: 0 }, peers));
+  if (options.listening !== undefined) {
+    for (const [peer, address] of peers) transport.setPeerAddress(peer, address);
+  }
   cluster.transports.set(id, transport);
   const persistence = WalPersistence.open(new RealDisk(), {
     dir: join(cluster.dir, `member-${id}`),
@@ -81,14 +90,12 @@ async function startMember(cluster: Cluster, id: number, seed: number, joining =
   return node;
 }
 
+/**
+ * A free port for a member whose id is not known yet (MemberAdd gives it): it is closed
+ * again before the member binds it, so only the member-add test uses this.
+ */
 async function reservePort(): Promise<PeerAddress> {
-  const probe = await TcpTransport.listen({
-    selfId: 1,
-    clusterId,
-    listen: { host: '127.0.0.1', port: 0 },
-    peers: new Map(),
-    clock: new ProcessClock(),
-  });
+  const probe = await listenOn(1, { host: '127.0.0.1', port: 0 }, new Map());
   const address = probe.address();
   await probe.close();
   return address;
@@ -103,9 +110,14 @@ async function startCluster(size: number): Promise<Cluster> {
     members: [],
   };
   clusters.push(cluster);
-  // Reserve ports first so that every member knows every peer's address.
+  // Every member listens first (on a port the system picks and nobody else can take
+  // meanwhile), so that every member knows every peer's address when it starts.
+  const listening = new Map<number, TcpTransport>();
   for (let id = 1; id <= size; id++) {
-    cluster.addresses.set(id, await reservePort());
+    const transport = await listenOn(id, { host: '127.0.0.1', port: 0 }, new Map());
+    listening.set(id, transport);
+    cluster.transports.set(id, transport);
+    cluster.addresses.set(id, transport.address());
     const { host, port } = cluster.addresses.get(id)!;
     cluster.members.push({
       id,
@@ -115,7 +127,8 @@ async function startCluster(size: number): Promise<Cluster> {
       isLearner: false,
     });
   }
-  for (let id = 1; id <= size; id++) await startMember(cluster, id, id);
+  for (let id = 1; id <= size; id++)
+    await startMember(cluster, id, { seed: id, listening: listening.get(id)! });
   return cluster;
 }
 
@@ -266,7 +279,7 @@ describe('EtcdNode', () => {
     const victimId = [...cluster.nodes].find(([, node]) => node !== leader)![0];
     cluster.nodes.get(victimId)!.stop();
     await cluster.transports.get(victimId)!.close();
-    const restarted = await startMember(cluster, victimId, 99);
+    const restarted = await startMember(cluster, victimId, { seed: 99 });
     const read = await waitFor(async () => {
       const response = await restarted.range({
         key: text.encode('r/'),
@@ -294,7 +307,7 @@ describe('EtcdNode', () => {
     const id = added.member.id;
     cluster.addresses.set(id, address);
     cluster.members = added.members.map((member) => (member.id === id ? { ...member, name: 'm4' } : member));
-    const joined = await startMember(cluster, id, 4, true);
+    const joined = await startMember(cluster, id, { seed: 4, joining: true });
     await waitFor(async () => {
       const read = await joined.range({ key: text.encode('before'), serializable: true });
       return read.count === 1 ? true : undefined;
@@ -347,5 +360,27 @@ describe('EtcdNode', () => {
     await expect(leader.memberRemove({ id: 1 })).rejects.toThrow('not enough started members');
     const learner = await leader.memberAdd({ peerUrls: ['http://127.0.0.1:1'], isLearner: true });
     expect(learner.members).toHaveLength(2);
+  });
+
+  test('put() on a follower right after the leader died succeeds once a new leader is elected', async () => {
+    const cluster = await startCluster(3);
+    const leader = await leaderOf(cluster);
+    await waitFor(() => leader.put({ key: text.encode('k'), value: text.encode('v1') }), 'put');
+    const leaderId = [...cluster.nodes].find(([, node]) => node === leader)![0];
+    const [followerId, follower] = [...cluster.nodes].find(([, node]) => node !== leader)!;
+    leader.stop();
+    await cluster.transports.get(leaderId)!.close();
+    cluster.nodes.delete(leaderId);
+    // As after a SIGKILL: the follower's connection to the old leader is gone, while it
+    // still names that leader (no election timeout has passed yet).
+    await waitFor(
+      () => (cluster.transports.get(followerId)!.isReachable(leaderId) ? undefined : true),
+      'the follower to see its link to the old leader close',
+    );
+    const put = await follower.put({ key: text.encode('k'), value: text.encode('v2') });
+    expect(put.header.revision).toBe(3);
+    expect(follower.raftStatus().lead).not.toBe(leaderId);
+    const read = await follower.range({ key: text.encode('k') });
+    expect(read.kvs.map((kv) => decode(kv.value))).toEqual(['v2']);
   });
 });

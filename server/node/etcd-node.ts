@@ -51,6 +51,8 @@ export class EtcdNode implements EtcdService {
   private published = false;
   private leaderId = 0;
   private isLeader = false;
+  /** When this member last saw a new leader (etcd's leadElectedTime), by its Clock. */
+  private leaderElectedMs = Number.NEGATIVE_INFINITY;
   private leaseTimer: TimerHandle | undefined;
   private stopped = false;
 
@@ -93,7 +95,9 @@ export class EtcdNode implements EtcdService {
       clock,
       requestTimeoutMs: this.options.requestTimeoutMs,
       pendingRequestsMax: this.options.pendingRequestsMax,
-      hasLeader: () => this.leaderId !== 0,
+      leaderReachable: () => this.leaderReachable(),
+      leaderRetryMs: this.options.tickMs,
+      timeoutError: (startedMs) => this.timeoutError(startedMs),
     });
   }
 
@@ -487,11 +491,33 @@ export class EtcdNode implements EtcdService {
     this.requests.settleProposal(id, outcome);
   }
 
+  /** Whether a request may go to Raft now: see RaftRequests. */
+  private leaderReachable(): boolean {
+    if (this.isLeader) return true;
+    if (this.leaderId === 0) return false;
+    return this.options.transport.isReachable?.(this.leaderId) ?? true;
+  }
+
+  /** etcd's choice of timeout error (parseProposeCtxErr): it names a likely cause. */
+  private timeoutError(startedMs: number): EtcdError {
+    const electionMs = this.options.electionTicks * this.options.tickMs;
+    if (startedMs > this.leaderElectedMs - 2 * electionMs && startedMs < this.leaderElectedMs) {
+      return EtcdError.of('timeoutDueToLeaderFail');
+    }
+    if (!this.isLeader && this.leaderId !== 0 && !this.leaderReachable()) {
+      return EtcdError.of('timeoutDueToConnectionLost');
+    }
+    return EtcdError.of('timeout');
+  }
+
   private onSoftState(soft: SoftState): void {
     const wasLeader = this.isLeader;
+    const now = this.options.clock.nowMs();
+    if (soft.lead !== 0 && soft.lead !== this.leaderId) this.leaderElectedMs = now;
     this.leaderId = soft.lead;
     this.isLeader = soft.state === 'leader';
-    const now = this.options.clock.nowMs();
+    // Requests held while no leader was reachable go now, once this Ready is worked.
+    if (this.leaderReachable()) this.options.clock.setTimer(0, () => this.requests.releaseHeld());
     if (!this.published) this.publishSelf();
     if (this.isLeader && !wasLeader) {
       this.state.lessor.promote(now, this.options.electionTicks * this.options.tickMs);

@@ -27,6 +27,9 @@ export class PeerActivity {
           this.lastHeardMs.set(message.from, this.clock.nowMs());
           handler(message);
         }),
+      ...(transport.isReachable === undefined
+        ? {}
+        : { isReachable: (peer: NodeId) => transport.isReachable?.(peer) ?? true }),
       close: () => transport.close(),
     };
   }

@@ -2,14 +2,15 @@
 // sending (a candidate persists before it asks for votes, a leader sends its appends
 // before its own fsync, a follower forwards a proposal at once but acknowledges an append
 // only after its save) and proposal batching (one Ready and one fsync for a turn's
-// proposals; one each when batching is off).
+// proposals; one each when batching is off), and a ReadIndex answered as soon as a quorum
+// acknowledged the heartbeat it sent (never before, never only at the next tick).
 
 import { describe, expect, test } from 'vitest';
 import type { RaftDurableState, RaftPersistence } from '../persistence.js';
 import type { Clock, TimerHandle } from '../ports/clock.js';
 import { Xoshiro128 } from '../ports/random.js';
 import type { Transport } from '../ports/transport.js';
-import { type Message, message, type NodeId } from '../raft/types.js';
+import { type Message, message, type NodeId, type ReadState } from '../raft/types.js';
 import { RaftLoop, type RaftLoopHandlers } from './raft-loop.js';
 
 /** Timers fire only when the test advances time. */
@@ -84,7 +85,11 @@ const handlers: RaftLoopHandlers = {
   onSoftState: () => {},
 };
 
-function startLoop(peers: readonly NodeId[], proposalBatching?: boolean) {
+function startLoop(
+  peers: readonly NodeId[],
+  proposalBatching?: boolean,
+  loopHandlers: RaftLoopHandlers = handlers,
+) {
   const clock = new ManualClock();
   const events: Event[] = [];
   const ports = recordingPorts(events);
@@ -103,7 +108,7 @@ function startLoop(peers: readonly NodeId[], proposalBatching?: boolean) {
       snapshotCatchUpEntries: 100,
       ...(proposalBatching === undefined ? {} : { proposalBatching }),
     },
-    handlers,
+    loopHandlers,
   );
   loop.start();
   return { loop, clock, events, deliver: ports.transport.deliver };
@@ -191,5 +196,31 @@ describe('RaftLoop', () => {
     expect(savesFor(false)).toEqual(
       Array.from({ length: 10 }, () => ({ kind: 'save', entries: 1, sync: true })),
     );
+  });
+
+  test('RaftLoop answers a ReadIndex on an idle leader after a quorum heartbeat, without a heartbeat tick passing', () => {
+    const readStates: ReadState[] = [];
+    const started = startLoop([1, 2, 3], undefined, {
+      ...handlers,
+      onReadStates: (states) => readStates.push(...states),
+    });
+    electMemberOne(started);
+    const { loop, clock, events, deliver } = started;
+    // Commit the leader's first entry of its term (thesis §6.4: only then is its commit index current).
+    const lastIndex = loop.status().progress?.get(1)?.match ?? 0;
+    deliver(message({ type: 'appResp', from: 2, to: 1, term: loop.status().term, index: lastIndex }));
+    clock.advance(0);
+    expect(loop.status().commit).toBe(lastIndex);
+    const before = events.length;
+    const context = new Uint8Array([1, 2, 3, 4, 5, 6, 7, 8]);
+    loop.readIndex(context);
+    clock.advance(0);
+    // A heartbeat round confirms leadership; nothing is answered before a quorum acknowledged it.
+    expect(events.slice(before)).toContainEqual({ kind: 'send', types: ['heartbeat', 'heartbeat'] });
+    expect(readStates).toEqual([]);
+    deliver(message({ type: 'heartbeatResp', from: 3, to: 1, term: loop.status().term, context }));
+    clock.advance(0);
+    expect(readStates).toEqual([{ index: lastIndex, requestContext: context }]);
+    loop.stop();
   });
 });

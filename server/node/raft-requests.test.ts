@@ -1,9 +1,13 @@
 // RaftRequests.readBarrier() tests with a recording stand-in for the Raft loop and a
 // hand-driven clock: the reads of one turn share one ReadIndex, asked for at the end of
 // the turn; a read arriving after that gets a ReadIndex of its own; reads resolve only
-// once the applied index reaches their confirmed index.
+// once the applied index reaches their confirmed index. Requests made while no leader is
+// reachable are held, not sent, and go to Raft once one is (or time out).
 
 import { describe, expect, test } from 'vitest';
+import { EtcdError } from '../api/errors.js';
+import type { ApplyOutcome, ApplyRequest } from '../apply/apply-request.js';
+import { decodeRaftRequest } from '../apply/request-codec.js';
 import type { Clock, TimerHandle } from '../ports/clock.js';
 import { Xoshiro128 } from '../ports/random.js';
 import type { RaftLoop } from './raft-loop.js';
@@ -24,6 +28,11 @@ class ManualClock implements Clock {
     return { cancel: () => (timer.cancelled = true) };
   }
 
+  advance(ms: number): void {
+    this.now += ms;
+    this.endTurn();
+  }
+
   /** Runs the timers due now: the end of the current turn. */
   endTurn(): void {
     const due = this.timers.filter((timer) => !timer.cancelled && timer.atMs <= this.now);
@@ -39,15 +48,31 @@ async function flush(): Promise<void> {
 function setUp() {
   const clock = new ManualClock();
   const asked: Uint8Array[] = [];
-  const loop = { applied: 0, readIndex: (context: Uint8Array) => asked.push(context) };
+  const proposed: Uint8Array[] = [];
+  const leader = { reachable: true };
+  const loop = {
+    applied: 0,
+    readIndex: (context: Uint8Array) => asked.push(context),
+    propose: (data: Uint8Array) => {
+      proposed.push(data);
+      return { type: 'ok' as const };
+    },
+  };
   const requests = new RaftRequests(loop as unknown as RaftLoop, new RequestIds(1, new Xoshiro128(3)), {
     clock,
     requestTimeoutMs: 1000,
     pendingRequestsMax: 100,
-    hasLeader: () => true,
+    leaderReachable: () => leader.reachable,
+    leaderRetryMs: 100,
+    timeoutError: () => EtcdError.of('timeoutDueToConnectionLost'),
   });
-  return { clock, asked, loop, requests };
+  return { clock, asked, proposed, leader, loop, requests };
 }
+
+const put: ApplyRequest = {
+  type: 'put',
+  request: { key: new Uint8Array([1]), value: new Uint8Array([2]) },
+};
 
 describe('RaftRequests', () => {
   test('readBarrier() asks one ReadIndex for all reads of a turn and resolves them when applied', async () => {
@@ -82,5 +107,51 @@ describe('RaftRequests', () => {
     ]);
     await expect(first).resolves.toBeUndefined();
     await expect(second).resolves.toBeUndefined();
+  });
+
+  test('propose() holds a request while no leader is reachable and sends it once, when one is', async () => {
+    const { clock, proposed, leader, requests } = setUp();
+    leader.reachable = false;
+    const answer = requests.propose(put);
+    clock.advance(300);
+    expect(proposed).toHaveLength(0);
+    expect(requests.heldCount).toBe(1);
+    leader.reachable = true;
+    requests.releaseHeld();
+    requests.releaseHeld();
+    expect(proposed).toHaveLength(1);
+    expect(requests.heldCount).toBe(0);
+    // The retry timer finds nothing more to send.
+    clock.advance(300);
+    expect(proposed).toHaveLength(1);
+    const sent = decodeRaftRequest(proposed[0]!);
+    requests.settleProposal(sent.id, { type: 'ok', response: { type: 'put', response: {} } } as ApplyOutcome);
+    await expect(answer).resolves.toMatchObject({ type: 'ok' });
+  });
+
+  test('propose() sends a held request on the retry timer once the leader becomes reachable', () => {
+    const { clock, proposed, leader, requests } = setUp();
+    leader.reachable = false;
+    void requests.propose(put).catch(() => {});
+    clock.advance(100);
+    expect(proposed).toHaveLength(0);
+    leader.reachable = true;
+    clock.advance(100);
+    expect(proposed).toHaveLength(1);
+  });
+
+  test('readBarrier() and propose() held past their timeout fail with the timeout error and are never sent', async () => {
+    const { clock, asked, proposed, leader, requests } = setUp();
+    leader.reachable = false;
+    const read = requests.readBarrier();
+    const write = requests.propose(put);
+    clock.endTurn();
+    for (let step = 0; step < 11; step++) clock.advance(100);
+    await expect(read).rejects.toThrow('etcdserver: request timed out, possibly due to connection lost');
+    await expect(write).rejects.toThrow('etcdserver: request timed out, possibly due to connection lost');
+    leader.reachable = true;
+    requests.releaseHeld();
+    clock.advance(100);
+    expect([asked.length, proposed.length, requests.heldCount]).toEqual([0, 0, 0]);
   });
 });

@@ -3,11 +3,18 @@
 // applied), and linearizable reads (answered once a ReadIndex confirmation has arrived
 // and the applied index has reached it). Every wait is bounded by the request timeout
 // and by how many requests may wait at once.
+//
+// A request goes to Raft only while this member leads or knows a leader whose link is not
+// known to be down. Otherwise it is held here, as etcd's Raft node holds proposals while
+// there is no leader, and handed over once there is one (or it times out). Handing it
+// over to a dead leader would lose it for sure: nothing would answer it before the
+// timeout, even after a new leader is elected a second later. Held, it was never sent to
+// anyone, so sending it later cannot apply it twice.
 
 import { EtcdError } from '../api/errors.js';
 import type { ApplyOutcome, ApplyRequest } from '../apply/apply-request.js';
 import { encodeRaftRequest } from '../apply/request-codec.js';
-import type { Clock } from '../ports/clock.js';
+import type { Clock, TimerHandle } from '../ports/clock.js';
 import type { ConfChange, ReadState } from '../raft/types.js';
 import { type ClusterRequest, encodeClusterRequest } from './cluster-requests.js';
 import type { RaftLoop } from './raft-loop.js';
@@ -18,8 +25,23 @@ export interface RaftRequestsOptions {
   readonly clock: Clock;
   readonly requestTimeoutMs: number;
   readonly pendingRequestsMax: number;
-  /** False while this member knows no leader: requests fail at once with "no leader". */
-  readonly hasLeader: () => boolean;
+  /**
+   * True when a request may go to Raft now: this member leads, or it knows a leader it can
+   * reach. While false, requests are held (up to their timeout).
+   */
+  readonly leaderReachable: () => boolean;
+  /** How often held requests look again for a reachable leader (one Raft tick). */
+  readonly leaderRetryMs: number;
+  /** The error of a request that timed out, given when it began. Default: "request timed out". */
+  readonly timeoutError?: (startedMs: number) => EtcdError;
+}
+
+/** A request waiting for a reachable leader before it goes to Raft. */
+interface HeldRequest {
+  /** False once its waiter was settled (timed out, or the node stopped). */
+  readonly waiting: () => boolean;
+  readonly send: () => void;
+  readonly reject: (error: EtcdError) => void;
 }
 
 export class RaftRequests {
@@ -30,16 +52,26 @@ export class RaftRequests {
   private confirmedReads: { id: number; index: number }[] = [];
   /** The reads of this turn, whose ReadIndex is not asked for yet. */
   private readBatch: Promise<void> | undefined;
+  /** Requests waiting for a reachable leader, oldest first; at most heldRequestsMax. */
+  private held: HeldRequest[] = [];
+  private readonly heldRequestsMax: number;
+  private retryTimer: TimerHandle | undefined;
 
   constructor(
     private readonly loop: RaftLoop,
     private readonly ids: RequestIds,
     private readonly options: RaftRequestsOptions,
   ) {
-    const { clock, requestTimeoutMs, pendingRequestsMax } = options;
-    this.proposals = new Waiters(clock, requestTimeoutMs, pendingRequestsMax);
-    this.cluster = new Waiters(clock, requestTimeoutMs, pendingRequestsMax);
-    this.reads = new Waiters(clock, requestTimeoutMs, pendingRequestsMax);
+    const { clock, requestTimeoutMs, pendingRequestsMax, timeoutError } = options;
+    const waiterOptions = {
+      timeoutMs: requestTimeoutMs,
+      waitersMax: pendingRequestsMax,
+      ...(timeoutError === undefined ? {} : { timeoutError }),
+    };
+    this.proposals = new Waiters(clock, waiterOptions);
+    this.cluster = new Waiters(clock, waiterOptions);
+    this.reads = new Waiters(clock, waiterOptions);
+    this.heldRequestsMax = pendingRequestsMax;
   }
 
   /** Proposes a client request; resolves with what applying its entry gave. */
@@ -65,15 +97,36 @@ export class RaftRequests {
    */
   readBarrier(): Promise<void> {
     if (this.readBatch !== undefined) return this.readBatch;
-    if (!this.options.hasLeader()) return Promise.reject(EtcdError.of('noLeader'));
     const id = this.ids.next();
     const batch = this.reads.wait(id);
     this.readBatch = batch;
     this.options.clock.setTimer(0, () => {
       if (this.readBatch === batch) this.readBatch = undefined;
-      this.loop.readIndex(encodeId(id));
+      this.sendOrHold({
+        waiting: () => this.reads.has(id),
+        send: () => this.loop.readIndex(encodeId(id)),
+        reject: (error) => this.reads.reject(id, error),
+      });
     });
     return batch;
+  }
+
+  /**
+   * Hands the held requests to Raft if a leader is reachable now. The owner calls it when
+   * the leader changes; a timer calls it every leaderRetryMs while requests are held.
+   */
+  releaseHeld(): void {
+    if (this.held.length === 0 || !this.options.leaderReachable()) return;
+    const held = this.held;
+    this.held = [];
+    this.retryTimer?.cancel();
+    this.retryTimer = undefined;
+    for (const request of held) if (request.waiting()) request.send();
+  }
+
+  /** How many requests wait for a reachable leader (for tests and diagnostics). */
+  get heldCount(): number {
+    return this.held.length;
   }
 
   /** A client request's entry was applied on this member. */
@@ -107,6 +160,9 @@ export class RaftRequests {
   }
 
   rejectAll(error: EtcdError): void {
+    this.held = [];
+    this.retryTimer?.cancel();
+    this.retryTimer = undefined;
     this.proposals.rejectAll(error);
     this.cluster.rejectAll(error);
     this.reads.rejectAll(error);
@@ -114,15 +170,47 @@ export class RaftRequests {
     this.readBatch = undefined;
   }
 
-  private async submit<T>(
+  private submit<T>(
     waiters: Waiters<T>,
     send: (id: number) => { type: 'ok' } | { type: 'dropped'; reason: string },
   ): Promise<T> {
-    if (!this.options.hasLeader()) throw EtcdError.of('noLeader');
     const id = this.ids.next();
     const answer = waiters.wait(id);
-    if (send(id).type === 'dropped') waiters.reject(id, EtcdError.of('noLeader'));
+    if (!waiters.has(id)) return answer;
+    this.sendOrHold({
+      waiting: () => waiters.has(id),
+      send: () => {
+        if (send(id).type === 'dropped') waiters.reject(id, EtcdError.of('noLeader'));
+      },
+      reject: (error) => waiters.reject(id, error),
+    });
     return answer;
+  }
+
+  private sendOrHold(request: HeldRequest): void {
+    // Held ones go first, so that requests reach Raft in the order they arrived.
+    this.releaseHeld();
+    if (this.held.length === 0 && this.options.leaderReachable()) {
+      request.send();
+      return;
+    }
+    if (this.held.length >= this.heldRequestsMax) {
+      request.reject(EtcdError.of('tooManyRequests'));
+      return;
+    }
+    this.held.push(request);
+    this.armRetry();
+  }
+
+  private armRetry(): void {
+    if (this.retryTimer !== undefined) return;
+    this.retryTimer = this.options.clock.setTimer(this.options.leaderRetryMs, () => {
+      this.retryTimer = undefined;
+      // Timed-out requests leave the queue here, so it holds only live ones.
+      this.held = this.held.filter((held) => held.waiting());
+      this.releaseHeld();
+      if (this.held.length > 0) this.armRetry();
+    });
   }
 }
 

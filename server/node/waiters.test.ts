@@ -47,7 +47,7 @@ async function flush(): Promise<void> {
 describe('Waiters', () => {
   test('Waiters.wait() times out each unsettled waiter at its own deadline', async () => {
     const clock = new ManualClock();
-    const waiters = new Waiters<string>(clock, 100, 10);
+    const waiters = new Waiters<string>(clock, { timeoutMs: 100, waitersMax: 10 });
     const settled: Settled[] = [];
     const track = (id: number): void => {
       waiters.wait(id).then(
@@ -76,7 +76,7 @@ describe('Waiters', () => {
   });
 
   test('Waiters.wait() refuses waiters past its bound', async () => {
-    const waiters = new Waiters<string>(new ManualClock(), 100, 2);
+    const waiters = new Waiters<string>(new ManualClock(), { timeoutMs: 100, waitersMax: 2 });
     const first = waiters.wait(1);
     const second = waiters.wait(2);
     await expect(waiters.wait(3)).rejects.toThrow('etcdserver: too many requests');
@@ -84,5 +84,22 @@ describe('Waiters', () => {
     await expect(first).rejects.toThrow('etcdserver: no leader');
     await expect(second).rejects.toThrow('etcdserver: no leader');
     expect(waiters.size).toBe(0);
+  });
+
+  test('Waiters.wait() times out with the error the owner picks from when the waiter began', async () => {
+    const clock = new ManualClock();
+    const waiters = new Waiters<string>(clock, {
+      timeoutMs: 100,
+      waitersMax: 10,
+      timeoutError: (startedMs) => EtcdError.of(startedMs < 50 ? 'timeoutDueToLeaderFail' : 'timeout'),
+    });
+    const early = waiters.wait(1);
+    clock.advanceTo(60);
+    const late = waiters.wait(2);
+    clock.advanceTo(200);
+    await expect(early).rejects.toThrow(
+      'etcdserver: request timed out, possibly due to previous leader failure',
+    );
+    await expect(late).rejects.toThrow(/^etcdserver: request timed out$/);
   });
 });

@@ -1,6 +1,7 @@
 // Requests waiting for Raft: proposals waiting for their entry to be applied, and
 // linearizable reads waiting for their ReadIndex to be confirmed and applied. Each waiter
-// has a deadline; when it passes the caller gets etcd's "request timed out", which a
+// has a deadline; when it passes the caller gets etcd's "request timed out" (or the
+// variant the owner picks, such as "possibly due to previous leader failure"), which a
 // client must read as "outcome unknown" (the entry may still commit later).
 
 import { EtcdError } from '../api/errors.js';
@@ -12,6 +13,14 @@ interface Waiter<T> {
   readonly deadlineMs: number;
 }
 
+export interface WaitersOptions {
+  readonly timeoutMs: number;
+  /** Waiters allowed at once; more fail with "too many requests". */
+  readonly waitersMax: number;
+  /** The error of a waiter that timed out, given when it began. Default: "request timed out". */
+  readonly timeoutError?: (startedMs: number) => EtcdError;
+}
+
 export class Waiters<T> {
   /** In registration order, which is deadline order: every waiter gets the same timeout. */
   private readonly waiting = new Map<number, Waiter<T>>();
@@ -20,9 +29,7 @@ export class Waiters<T> {
 
   constructor(
     private readonly clock: Clock,
-    private readonly timeoutMs: number,
-    /** Waiters allowed at once; more fail with "too many requests". */
-    private readonly waitersMax: number,
+    private readonly options: WaitersOptions,
   ) {}
 
   get size(): number {
@@ -31,9 +38,9 @@ export class Waiters<T> {
 
   /** Registers a waiter under `id`; returns undefined when the bound is reached. */
   wait(id: number): Promise<T> {
-    if (this.waiting.size >= this.waitersMax) return Promise.reject(EtcdError.of('tooManyRequests'));
+    if (this.waiting.size >= this.options.waitersMax) return Promise.reject(EtcdError.of('tooManyRequests'));
     return new Promise<T>((resolve, reject) => {
-      this.waiting.set(id, { resolve, reject, deadlineMs: this.clock.nowMs() + this.timeoutMs });
+      this.waiting.set(id, { resolve, reject, deadlineMs: this.clock.nowMs() + this.options.timeoutMs });
       this.armSweep();
     });
   }
@@ -81,7 +88,8 @@ export class Waiters<T> {
     for (const [id, waiter] of this.waiting) {
       if (waiter.deadlineMs > nowMs) break;
       this.waiting.delete(id);
-      waiter.reject(EtcdError.of('timeout'));
+      const startedMs = waiter.deadlineMs - this.options.timeoutMs;
+      waiter.reject(this.options.timeoutError?.(startedMs) ?? EtcdError.of('timeout'));
     }
   }
 }

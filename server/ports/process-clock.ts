@@ -26,8 +26,10 @@ export class ProcessClock implements Clock {
     if (delayMs === 0) {
       // "As soon as this turn's I/O is handled": setTimeout(0) would wait at least 1 ms,
       // which a node pays several times per write (propose, persist, reply, commit).
+      // Referenced on purpose: libuv's poll phase blocks (until the next socket event or
+      // timer, such as the 100 ms heartbeat tick) while only unreferenced immediates are
+      // queued, so an unref'd immediate set from a check-phase callback waited that long.
       const immediate = setImmediate(callback);
-      immediate.unref?.();
       return { cancel: () => clearImmediate(immediate) };
     }
     const timer = setTimeout(callback, delayMs);

@@ -6,8 +6,13 @@ export type VoteResult = 'won' | 'lost' | 'pending';
 /** The highest index matched by a majority of `voters`; 0 with no voters. */
 export function majorityCommittedIndex(voters: readonly number[], matchOf: (id: number) => number): number {
   if (voters.length === 0) return 0;
-  const matches = voters.map(matchOf).sort((a, b) => b - a);
-  return matches[Math.floor(voters.length / 2)] as number;
+  // Runs on every append acknowledgment: a typed array sorts numerically (ascending)
+  // without a comparator call per pair.
+  const matches = new Float64Array(voters.length);
+  for (let position = 0; position < voters.length; position++)
+    matches[position] = matchOf(voters[position] as number);
+  matches.sort();
+  return matches[voters.length - 1 - Math.floor(voters.length / 2)] as number;
 }
 
 export function majorityVoteResult(

@@ -126,6 +126,10 @@ export class TcpTransport implements Transport {
     this.handler = handler;
   }
 
+  isReachable(peer: NodeId): boolean {
+    return !this.closed && this.links.get(peer)?.isDown() === false;
+  }
+
   async close(): Promise<void> {
     this.closed = true;
     for (const link of this.links.values()) link.close();
@@ -181,6 +185,8 @@ export class TcpTransport implements Transport {
 class PeerLink {
   private socket: Socket | undefined;
   private connected = false;
+  /** The last connection closed (or a dial failed) and no dial has connected since. */
+  private down = false;
   private queue: Uint8Array[] = [];
   private backoffMs: number;
   private retry: TimerHandle | undefined;
@@ -207,6 +213,10 @@ class PeerLink {
     if (this.socket === undefined && this.retry === undefined) this.dial();
   }
 
+  isDown(): boolean {
+    return this.down;
+  }
+
   /** Holds writes back until uncork(); true when this call corked a connected socket. */
   cork(): boolean {
     if (!this.connected || this.socket === undefined || this.socket.writableCorked > 0) return false;
@@ -231,6 +241,7 @@ class PeerLink {
     socket.setNoDelay(true);
     socket.on('connect', () => {
       this.connected = true;
+      this.down = false;
       this.backoffMs = this.options.backoffMsMin;
       socket.write(encodeFrame(encodeHello(this.options.clusterId, this.options.selfId)));
       for (const frame of this.queue) socket.write(frame);
@@ -242,6 +253,7 @@ class PeerLink {
     socket.on('close', () => {
       const wasConnected = this.connected;
       this.connected = false;
+      this.down = true;
       this.socket = undefined;
       if (this.closed) return;
       if (!wasConnected) this.options.onUnreachable?.(this.id);

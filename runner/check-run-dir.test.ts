@@ -3,33 +3,16 @@
 // broken run directory.
 
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { checkRunDirectory, isRunDirectory, printRunDirectoryCheck } from './check-run-dir.js';
-import type { CommandIo } from './commands/command.js';
 import { quietIo } from './matrix-executor.js';
 import { storeSimRun } from './sim-run-store.js';
+import { captureIo } from './testing/cli-run.js';
 
 let store: string;
 let directory: string;
-
-function capture(): { io: CommandIo; output: () => string } {
-  let text = '';
-  return {
-    io: {
-      stdout: (chunk) => {
-        text += chunk;
-      },
-      stderr: (chunk) => {
-        text += chunk;
-      },
-      readFile: (path) => readFile(path, 'utf8'),
-    },
-    output: () => text,
-  };
-}
 
 beforeAll(async () => {
   store = mkdtempSync(join(tmpdir(), 'etcd-chaos-check-run-'));
@@ -46,7 +29,7 @@ describe('check <run dir>', () => {
     expect(isRunDirectory(directory)).toBe(true);
     expect(isRunDirectory(store)).toBe(false);
     const resultsBefore = readFileSync(join(directory, 'results.json'), 'utf8');
-    const { io, output } = capture();
+    const { io, output } = captureIo();
     expect(await printRunDirectoryCheck(directory, { io, json: false })).toBe(0);
     expect(output()).toContain(`${directory}: VALID (same as stored`);
     expect(output()).toContain('lock (mutual exclusion): VALID');
@@ -67,7 +50,7 @@ describe('check <run dir>', () => {
       join(broken, 'history.jsonl'),
       `${events.map((event) => JSON.stringify(event)).join('\n')}\n`,
     );
-    const { io, output } = capture();
+    const { io, output } = captureIo();
     expect(await printRunDirectoryCheck(broken, { io, json: false })).toBe(1);
     expect(output()).toContain('INVALID (stored verdict was VALID');
     const checked = await checkRunDirectory(broken, io);
@@ -77,7 +60,7 @@ describe('check <run dir>', () => {
 
   test('`checkRunDirectory()` names the file and field of a broken run directory', async () => {
     const broken = mkdtempSync(join(store, 'bad-'));
-    const { io } = capture();
+    const { io } = captureIo();
     writeFileSync(join(broken, 'test.json'), JSON.stringify({ workload: 'juggling' }));
     await expect(checkRunDirectory(broken, io)).rejects.toThrow(
       /test\.json: workload: "juggling" is not a workload/,
@@ -91,10 +74,10 @@ describe('check <run dir>', () => {
 describe('etcd-chaos check <run dir>', () => {
   test('`main(check RUN_DIR)` re-analyzes the stored run and exits with its verdict', async () => {
     const { main } = await import('./cli.js');
-    const { io, output } = capture();
+    const { io, output } = captureIo();
     expect(await main(['check', directory], io)).toBe(0);
     expect(output()).toContain(`${directory}: VALID`);
-    const json = capture();
+    const json = captureIo();
     expect(await main(['check', '--json', directory], json.io)).toBe(0);
     expect(JSON.parse(json.output())).toMatchObject({ file: directory, valid: true, storedValid: true });
   });

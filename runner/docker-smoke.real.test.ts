@@ -6,30 +6,13 @@
 
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, test } from 'vitest';
-import { main } from './cli.js';
-import type { CommandIo } from './commands/command.js';
+import { runCli } from './testing/cli-run.js';
 
 const store = mkdtempSync(join(tmpdir(), 'etcd-chaos-docker-runs-'));
 afterAll(() => rmSync(store, { recursive: true, force: true }));
-
-async function cli(args: string[]): Promise<{ code: number; stdout: string }> {
-  let stdout = '';
-  const io: CommandIo = {
-    stdout: (text) => {
-      stdout += text;
-    },
-    stderr: (text) => {
-      stdout += text;
-    },
-    readFile: (path) => readFile(path, 'utf8'),
-  };
-  const code = await main(args, io);
-  return { code, stdout };
-}
 
 function ownContainers(): string[] {
   return execFileSync(
@@ -53,7 +36,7 @@ describe('docker mode smoke run', () => {
   test.each(['etcd-ts', 'etcd'])(
     '`test --mode docker --db %s` under partition+kill for 30 s is VALID and leaves no container',
     async (db) => {
-      const run = await cli([
+      const run = await runCli([
         'test',
         '--mode',
         'docker',
@@ -80,9 +63,9 @@ describe('docker mode smoke run', () => {
         '--store',
         store,
       ]);
-      expect(run.stdout).toMatch(/verdict: VALID/);
+      expect(run.output).toMatch(/verdict: VALID/);
       expect(run.code).toBe(0);
-      const runDir = /^run dir: (.*)$/m.exec(run.stdout)?.[1];
+      const runDir = /^run dir: (.*)$/m.exec(run.output)?.[1];
       expect(runDir).toBeDefined();
       const history = readFileSync(join(runDir!, 'history.jsonl'), 'utf8');
       expect(history).toMatch(/"f":"start-(partition|kill)"/);

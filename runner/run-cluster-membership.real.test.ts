@@ -5,30 +5,13 @@
 // VALID. ~30-40 s per run.
 
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, test } from 'vitest';
-import { main } from './cli.js';
-import type { CommandIo } from './commands/command.js';
+import { runCli } from './testing/cli-run.js';
 
 const store = mkdtempSync(join(tmpdir(), 'etcd-chaos-membership-runs-'));
 afterAll(() => rmSync(store, { recursive: true, force: true }));
-
-async function cli(args: string[]): Promise<{ code: number; stdout: string }> {
-  let stdout = '';
-  const io: CommandIo = {
-    stdout: (text) => {
-      stdout += text;
-    },
-    stderr: (text) => {
-      stdout += text;
-    },
-    readFile: (path) => readFile(path, 'utf8'),
-  };
-  const code = await main(args, io);
-  return { code, stdout };
-}
 
 interface NemesisRecord {
   readonly f: string;
@@ -46,7 +29,7 @@ describe('the membership nemesis in process mode', () => {
   test.each(['etcd-ts', 'etcd'])(
     '`test --mode process --db %s --nemesis membership,partition` removes a member, adds it back and is VALID',
     async (db) => {
-      const run = await cli([
+      const run = await runCli([
         'test',
         '--mode',
         'process',
@@ -71,9 +54,9 @@ describe('the membership nemesis in process mode', () => {
         '--seed',
         '11',
       ]);
-      expect(run.stdout).toContain('verdict: VALID');
+      expect(run.output).toContain('verdict: VALID');
       expect(run.code).toBe(0);
-      const directory = /^run dir: (.*)$/m.exec(run.stdout)?.[1];
+      const directory = /^run dir: (.*)$/m.exec(run.output)?.[1];
       expect(directory).toBeDefined();
       const records = nemesisRecords(directory!);
       const removed = records.find((record) => record.f === 'start-membership')?.value.remove;

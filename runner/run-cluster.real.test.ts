@@ -5,33 +5,15 @@
 // stored sim run reproduces its history hash. Runs are ~20-30 s each.
 
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, test } from 'vitest';
-import { main } from './cli.js';
-import type { CommandIo } from './commands/command.js';
 import { type ProcessCluster, startProcessCluster } from './process-cluster.js';
+import { runCli } from './testing/cli-run.js';
 import { etcdctl } from './testing/etcdctl.js';
 
 const store = mkdtempSync(join(tmpdir(), 'etcd-chaos-real-runs-'));
 afterAll(() => rmSync(store, { recursive: true, force: true }));
-
-async function cli(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  let stdout = '';
-  let stderr = '';
-  const io: CommandIo = {
-    stdout: (text) => {
-      stdout += text;
-    },
-    stderr: (text) => {
-      stderr += text;
-    },
-    readFile: (path) => readFile(path, 'utf8'),
-  };
-  const code = await main(args, io);
-  return { code, stdout, stderr };
-}
 
 function runDirOf(stdout: string): string {
   const match = /^run dir: (.*)$/m.exec(stdout);
@@ -55,7 +37,7 @@ describe('process mode with Toxiproxy', () => {
   test.each(['etcd-ts', 'etcd'])(
     '`test --mode process --db %s` under partition+kill is VALID',
     async (db) => {
-      const run = await cli([
+      const run = await runCli([
         'test',
         '--mode',
         'process',
@@ -85,7 +67,7 @@ describe('process mode with Toxiproxy', () => {
     // isolated member's workers keep reading (served locally, stale) between writes that
     // time out, while 20 ops/s keeps the history small enough to check in milliseconds
     // (4 of 4 CLI runs INVALID when measured; at 100 ops/s the checker timed out).
-    const run = await cli([
+    const run = await runCli([
       'test',
       '--mode',
       'process',
@@ -120,7 +102,7 @@ describe('process mode with Toxiproxy', () => {
 describe('clock faults in process mode', () => {
   test('`test --mode process --nemesis clock` moves etcd-ts clocks through the fault-control endpoint', async () => {
     const args = ['--nemesis', 'clock', '--time-limit', '10', '--interval', '2', '--recovery', '3'];
-    const run = await cli(['test', '--mode', 'process', ...args, ...quick, '--seed', '4']);
+    const run = await runCli(['test', '--mode', 'process', ...args, ...quick, '--seed', '4']);
     expect(run.code).toBe(0);
     const directory = runDirOf(run.stdout);
     const history = readFileSync(join(directory, 'history.jsonl'), 'utf8');
@@ -145,7 +127,7 @@ describe('external mode', () => {
     const endpoints = cluster.endpoints.map((url) => new URL(url).host);
     const put = await etcdctl(['put', 'someone-elses-key', 'untouched'], { endpoints: cluster.endpoints });
     expect(put.stdout.trim()).toBe('OK');
-    const run = await cli([
+    const run = await runCli([
       'test',
       '--mode',
       'external',
@@ -178,7 +160,7 @@ describe('external mode', () => {
 
 describe('replay', () => {
   test('`replay` of a stored sim run reproduces its history hash', async () => {
-    const run = await cli([
+    const run = await runCli([
       'test',
       '--mode',
       'sim',
@@ -201,7 +183,7 @@ describe('replay', () => {
     const directory = runDirOf(run.stdout);
     const hash = JSON.parse(readFileSync(join(directory, 'test.json'), 'utf8')).historyHash as string;
     expect(hash).toMatch(/^[0-9a-f]{64}$/);
-    const replay = await cli(['replay', directory]);
+    const replay = await runCli(['replay', directory]);
     expect(replay.code).toBe(0);
     expect(replay.stdout).toContain(`history hash matches: ${hash}`);
   });

@@ -5,13 +5,11 @@
 // histories carry those ids, must come out VALID in process mode.
 
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, test } from 'vitest';
-import { main } from '../runner/cli.js';
-import type { CommandIo } from '../runner/commands/command.js';
 import { type ProcessCluster, startProcessCluster } from '../runner/process-cluster.js';
+import { runCli } from '../runner/testing/cli-run.js';
 import { GrpcClient } from './grpc-client.js';
 
 const bytes = (text: string): Uint8Array => new TextEncoder().encode(text);
@@ -21,21 +19,6 @@ const leaseIdPastDoubles = '9007199254740993';
 
 const store = mkdtempSync(join(tmpdir(), 'etcd-chaos-lease-ids-'));
 afterAll(() => rmSync(store, { recursive: true, force: true }));
-
-async function cli(args: string[]): Promise<{ code: number; stdout: string }> {
-  let stdout = '';
-  const io: CommandIo = {
-    stdout: (text) => {
-      stdout += text;
-    },
-    stderr: (text) => {
-      stdout += text;
-    },
-    readFile: (path) => readFile(path, 'utf8'),
-  };
-  const code = await main(args, io);
-  return { code, stdout };
-}
 
 describe('GrpcClient lease ids against real etcd', () => {
   let cluster: ProcessCluster | undefined;
@@ -78,7 +61,7 @@ describe('lease-carrying workloads in process mode against real etcd', () => {
   test.each(['lease', 'kubernetes'])(
     '`test --mode process --db etcd --workload %s` is VALID',
     async (workload) => {
-      const run = await cli([
+      const run = await runCli([
         'test',
         '--mode',
         'process',
@@ -93,11 +76,11 @@ describe('lease-carrying workloads in process mode against real etcd', () => {
         '--seed',
         '3',
       ]);
-      expect(run.stdout).toContain('verdict: VALID');
+      expect(run.output).toContain('verdict: VALID');
       expect(run.code).toBe(0);
       if (workload !== 'lease') return;
       // The history holds etcd's own ids, exact: past 2^53 and not rounded to a double.
-      const directory = /^run dir: (.*)$/m.exec(run.stdout)?.[1] ?? '';
+      const directory = /^run dir: (.*)$/m.exec(run.output)?.[1] ?? '';
       const history = readFileSync(join(directory, 'history.jsonl'), 'utf8');
       const leases = [...history.matchAll(/"lease":"(\d+)"/g)].map((match) => match[1] ?? '');
       expect(leases.length).toBeGreaterThan(0);

@@ -4,7 +4,6 @@
 // `--jobs`; bad arguments exit 254 naming the option.
 
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, test } from 'vitest';
@@ -13,7 +12,7 @@ import { matrixRuns } from '../matrix.js';
 import { clusterOptionsOf } from '../matrix-cluster-executor.js';
 import type { MatrixExecutor, MatrixRunOutcome } from '../matrix-executor.js';
 import { createProgress } from '../progress.js';
-import type { CommandIo } from './command.js';
+import { captureIo } from '../testing/cli-run.js';
 import {
   createTestAllCommand,
   exitCodeOfMatrix,
@@ -33,22 +32,6 @@ function temporaryStore(): string {
   return store;
 }
 
-function capture(): { io: CommandIo; output: () => string } {
-  let text = '';
-  return {
-    io: {
-      stdout: (chunk) => {
-        text += chunk;
-      },
-      stderr: (chunk) => {
-        text += chunk;
-      },
-      readFile: (path) => readFile(path, 'utf8'),
-    },
-    output: () => text,
-  };
-}
-
 function outcome(verdict: true | false | 'unknown'): MatrixRunOutcome {
   const summary = { verdict, opCount: 1, faultCount: 0, directory: 'd', historyHash: 'h', testCommand: 't' };
   return { type: 'done', summary, wallMs: 1 };
@@ -57,7 +40,7 @@ function outcome(verdict: true | false | 'unknown'): MatrixRunOutcome {
 describe('test-all', () => {
   test('`test-all` stores every run of a small matrix with its replay command and prints the summary', async () => {
     const store = temporaryStore();
-    const { io, output } = capture();
+    const { io, output } = captureIo();
     const args = ['--workloads', 'register,set', '--nemeses', 'none,kill', '--time-limit', '3'];
     const code = await createTestAllCommand({ tty: false }).run(
       [...args, '--seed', '4', '--jobs', '2', '--store', store],
@@ -139,7 +122,7 @@ describe('test-all', () => {
       [['--mode', 'process', '--db', 'etcd', '--nemeses', 'clock'], '--nemeses'],
       [['--mode', 'docker', '--nodes', '2', '--nemeses', 'partition'], '--nodes'],
     ] as const) {
-      const { io, output } = capture();
+      const { io, output } = captureIo();
       expect(await main(['test-all', ...args], io)).toBe(254);
       expect(output()).toContain(flag);
     }

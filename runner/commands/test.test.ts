@@ -4,12 +4,10 @@
 // changed history is caught, and bad configuration exits 254 naming the option.
 
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, test } from 'vitest';
-import { main } from '../cli.js';
-import type { CommandIo } from './command.js';
+import { runCli } from '../testing/cli-run.js';
 
 const stores: string[] = [];
 afterAll(() => {
@@ -20,22 +18,6 @@ function temporaryStore(): string {
   const store = mkdtempSync(join(tmpdir(), 'etcd-chaos-runner-'));
   stores.push(store);
   return store;
-}
-
-async function cli(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  let stdout = '';
-  let stderr = '';
-  const io: CommandIo = {
-    stdout: (text) => {
-      stdout += text;
-    },
-    stderr: (text) => {
-      stderr += text;
-    },
-    readFile: (path) => readFile(path, 'utf8'),
-  };
-  const code = await main(args, io);
-  return { code, stdout, stderr };
 }
 
 const shortRun = [
@@ -71,7 +53,7 @@ function runDirOf(stdout: string): string {
 describe('test and replay commands', () => {
   test('`testCommand` stores a complete run that `replayCommand` reproduces hash for hash', async () => {
     const store = temporaryStore();
-    const run = await cli([...shortRun, '--store', store]);
+    const run = await runCli([...shortRun, '--store', store]);
     expect(run.stderr).toBe('');
     expect(run.code).toBe(0);
     expect(run.stdout.split('\n')[0]).toBe('seed 42');
@@ -92,17 +74,17 @@ describe('test and replay commands', () => {
     expect(report).toContain('<h1 id="verdict">valid</h1>');
     expect(report).toMatch(/<td>(partition|kill)<\/td>/);
 
-    const replay = await cli(['replay', directory]);
+    const replay = await runCli(['replay', directory]);
     expect(replay.code).toBe(0);
     expect(replay.stdout).toContain(`history hash matches: ${testJson.historyHash}`);
 
     // A second run of the same second never overwrites the first.
-    const second = await cli([...shortRun, '--store', store]);
+    const second = await runCli([...shortRun, '--store', store]);
     expect(runDirOf(second.stdout)).not.toBe(directory);
 
     // An edited history no longer matches its replay.
     writeFileSync(join(directory, 'history.jsonl'), '{}\n');
-    const differs = await cli(['replay', directory]);
+    const differs = await runCli(['replay', directory]);
     expect(differs.code).toBe(1);
     expect(differs.stdout).toContain('history hash DIFFERS');
   });
@@ -128,7 +110,7 @@ describe('test and replay commands', () => {
   ];
   test.each(badConfigs)('`testCommand` exits 254 with one line naming %s', async (flag, args) => {
     const store = temporaryStore();
-    const run = await cli(['test', ...args, '--store', store]);
+    const run = await runCli(['test', ...args, '--store', store]);
     expect(run.code).toBe(254);
     expect(run.stdout).toBe('');
     expect(run.stderr.trim().split('\n')).toHaveLength(1);
@@ -141,7 +123,7 @@ describe('test and replay commands', () => {
     const path = process.env.PATH;
     process.env.PATH = temporaryStore();
     try {
-      const run = await cli(['test', '--mode', 'process', '--store', store]);
+      const run = await runCli(['test', '--mode', 'process', '--store', store]);
       expect(run.code).toBe(254);
       expect(run.stdout).toBe('');
       expect(run.stderr.trim().split('\n')).toHaveLength(1);
@@ -153,7 +135,7 @@ describe('test and replay commands', () => {
 
   test('`replayCommand` exits 254 naming a run dir without test.json', async () => {
     const store = temporaryStore();
-    const run = await cli(['replay', store]);
+    const run = await runCli(['replay', store]);
     expect(run.code).toBe(254);
     expect(run.stderr).toContain('test.json');
   });

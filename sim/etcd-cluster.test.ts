@@ -186,6 +186,20 @@ describe('SimEtcdCluster', () => {
     expect(gone.kvs).toHaveLength(0);
   });
 
+  test("a keep-alive sent to a follower answers with the leader's decision: 0 for a lease the leader found expired", async () => {
+    const cluster = newCluster(8);
+    const leader = await cluster.waitForLeader();
+    const follower = cluster.memberIds.find((id) => id !== leader)!;
+    const lease = okOf(await settle(cluster, clientOf(cluster, leader).leaseGrant({ ttlSeconds: 60 })));
+    const renewed = okOf(await settle(cluster, clientOf(cluster, follower).leaseKeepAlive({ id: lease.id })));
+    expect(renewed.ttlSeconds).toBe(60);
+    // The leader's clock passes the expiry; the follower's lessor still holds the lease
+    // until the revoke applies, but the keep-alive must not be acknowledged.
+    cluster.clockOffset(leader, 120_000);
+    const refused = okOf(await settle(cluster, clientOf(cluster, follower).leaseKeepAlive({ id: lease.id })));
+    expect(refused.ttlSeconds).toBe(0);
+  });
+
   test('a 5-member `SimEtcdCluster` keeps writing with two members down', async () => {
     const cluster = new SimEtcdCluster({ seed: 9, size: 5 });
     const leader = await cluster.waitForLeader();

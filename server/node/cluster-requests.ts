@@ -1,7 +1,8 @@
 // Node-level requests carried in normal Raft entries beside the client requests of
 // server/apply: a member publishing its name and client URLs (etcd's attribute
 // publication) and a lease keep-alive that a follower sends through Raft so that the
-// leader, whose clock decides expiry, renews it. Such an entry starts with a zero byte,
+// leader, whose clock decides expiry, renews it; the leader's answer comes back through
+// the log too, since only the leader knows whether the lease had expired. Such an entry starts with a zero byte,
 // which no encoded client request can (protobuf field numbers start at 1), followed by
 // JSON. Conf change contexts carry the same member JSON.
 
@@ -9,7 +10,9 @@ import type { Member } from '../api/cluster-types.js';
 
 export type ClusterRequest =
   | { readonly type: 'publish'; readonly requestId: number; readonly member: Member }
-  | { readonly type: 'leaseRenew'; readonly requestId: number; readonly leaseId: number };
+  | { readonly type: 'leaseRenew'; readonly requestId: number; readonly leaseId: number }
+  /** The leader's answer to a `leaseRenew`, for the member that proposed it. */
+  | { readonly type: 'leaseRenewed'; readonly requestId: number; readonly ttlSeconds: number };
 
 export class ClusterRequestError extends Error {
   override name = 'ClusterRequestError';
@@ -45,6 +48,13 @@ export function decodeClusterRequest(data: Uint8Array): ClusterRequest {
   if (
     request?.type === 'leaseRenew' &&
     typeof request.leaseId === 'number' &&
+    typeof request.requestId === 'number'
+  ) {
+    return request as ClusterRequest;
+  }
+  if (
+    request?.type === 'leaseRenewed' &&
+    typeof request.ttlSeconds === 'number' &&
     typeof request.requestId === 'number'
   ) {
     return request as ClusterRequest;

@@ -433,14 +433,19 @@ export class EtcdNode implements EtcdService {
         this.requests.settleCluster(request.requestId, 0);
         return;
       case 'leaseRenew': {
-        // Every member applies it; only the leader's clock renews, and each member answers
-        // its own waiter with the TTL the lease has.
-        const ttlSeconds = this.isLeader
-          ? this.renewLocally(request.leaseId)
-          : (this.state.lessor.lookup(request.leaseId)?.ttlSeconds ?? 0);
+        // Only the leader's clock renews, and only the leader knows whether the lease had
+        // expired (its revoke may be on the way): a follower answering from its own lessor
+        // would acknowledge a keep-alive the leader refused. The leader's answer goes back
+        // through the log to the member that asked.
+        if (!this.isLeader) return;
+        const ttlSeconds = this.renewLocally(request.leaseId);
         this.requests.settleCluster(request.requestId, ttlSeconds);
+        this.requests.proposeUnanswered({ type: 'leaseRenewed', requestId: request.requestId, ttlSeconds });
         return;
       }
+      case 'leaseRenewed':
+        this.requests.settleCluster(request.requestId, request.ttlSeconds);
+        return;
     }
   }
 

@@ -90,6 +90,14 @@ export class RaftRequests {
   }
 
   /**
+   * Proposes a cluster request nobody waits for here (the leader's answer to another
+   * member's request); dropped without a leader, and the asker's own timeout then fires.
+   */
+  proposeUnanswered(request: ClusterRequest): void {
+    this.loop.propose(encodeClusterRequest(request));
+  }
+
+  /**
    * Resolves once this member has applied everything committed when the call began.
    * Reads that arrive in the same turn of the event loop share one ReadIndex (as etcd's
    * read loop batches them): it is asked for at the end of the turn, after every read of

@@ -327,6 +327,31 @@ describe('NemesisSchedule', () => {
     },
   );
 
+  test('`NemesisSchedule.cancel()` lets the control in progress finish and runs no other, heal included', async () => {
+    const clock = new ManualClock();
+    const cluster = new FakeCluster(5, { clock, callMs: 300 });
+    const records: FaultRecord[] = [];
+    const schedule = new NemesisSchedule({
+      target: cluster,
+      nemeses: ['partition', 'kill', 'pause'].map((name) => nemeses.get(name)!.create()),
+      clock,
+      random: new Xoshiro128(4),
+      intervalMs: 1000,
+      faultWindowMs: 20_000,
+      note: (record) => records.push(record),
+    });
+    schedule.start();
+    // Cancel during the first transition's first control (it starts at 1 s and takes 300 ms).
+    clock.setTimer(1_100, () => {
+      void schedule.cancel();
+    });
+    await clock.runAll();
+    expect(cluster.calls.length).toBeGreaterThan(0);
+    expect(records.length).toBeLessThanOrEqual(1);
+    expect(records.map((record) => record.f)).not.toContain('heal');
+    expect(schedule.isHealed).toBe(false);
+  });
+
   test('`NemesisSchedule` with no nemeses records nothing', async () => {
     expect((await runSchedule(1, [], { size: 3 })).records).toEqual([]);
   });

@@ -55,6 +55,8 @@ export class NemesisSchedule {
   private faultCount = 0;
   private healed = false;
   private healing = false;
+  /** Set by cancel(): no control runs after the one in progress. */
+  private cancelled = false;
   /** The transition running now, or the last one: the next one chains after it. */
   private chain: Promise<void> = Promise.resolve();
   private resolveHealed: () => void = () => {};
@@ -79,6 +81,16 @@ export class NemesisSchedule {
   /** True once the final heal ran. */
   get isHealed(): boolean {
     return this.healed;
+  }
+
+  /**
+   * Stops the schedule for good: the control in progress finishes, no other one starts
+   * (the cluster is about to be stopped, and a late restart or member add must not start
+   * a member nobody will stop). Resolves when the control in progress has finished.
+   */
+  cancel(): Promise<void> {
+    this.cancelled = true;
+    return this.chain;
   }
 
   /** Names of the faults in force now, in the order they started. */
@@ -112,9 +124,11 @@ export class NemesisSchedule {
 
   /** Runs `operation` after every earlier transition finished; never two at once. */
   private serially(operation: () => Promise<void>): void {
-    this.chain = this.chain.then(operation).catch((error: unknown) => {
-      this.options.note({ f: 'nemesis-error', value: { phase: 'schedule', error: messageOf(error) } });
-    });
+    this.chain = this.chain
+      .then(() => (this.cancelled ? undefined : operation()))
+      .catch((error: unknown) => {
+        this.options.note({ f: 'nemesis-error', value: { phase: 'schedule', error: messageOf(error) } });
+      });
   }
 
   private async transition(): Promise<void> {
@@ -191,15 +205,17 @@ export class NemesisSchedule {
     try {
       if (this.options.nemeses.length === 0) return;
       for (const nemesis of this.active.filter((each) => !each.stopNeedsQuorum)) {
+        if (this.cancelled) return;
         await this.stopFault(nemesis);
       }
+      if (this.cancelled) return;
       await target.heal();
       const resumed = await membersIn(target, { among: target.memberIds, states: ['paused'] });
-      for (const id of resumed) await target.resume(id);
+      for (const id of resumed) if (!this.cancelled) await target.resume(id);
       const restarted: NodeId[] = await membersIn(target, { among: target.memberIds, states: ['down'] });
-      for (const id of restarted) await target.restart(id);
+      for (const id of restarted) if (!this.cancelled) await target.restart(id);
       for (let attempt = 0; attempt < healStopAttemptsMax && this.active.length > 0; attempt++) {
-        for (const nemesis of [...this.active]) await this.stopFault(nemesis);
+        for (const nemesis of [...this.active]) if (!this.cancelled) await this.stopFault(nemesis);
       }
       note({ f: 'heal', value: { resumed, restarted, inForce: this.inForce } });
     } finally {

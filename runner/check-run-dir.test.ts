@@ -80,5 +80,8 @@ describe('etcd-chaos check <run dir>', () => {
     const json = captureIo();
     expect(await main(['check', '--json', directory], json.io)).toBe(0);
     expect(JSON.parse(json.output())).toMatchObject({ file: directory, valid: true, storedValid: true });
+    const mixed = captureIo();
+    expect(await main(['check', '--timeout', '30', directory], mixed.io)).toBe(254);
+    expect(mixed.output()).toContain(`${directory} is a run directory: run directories take only --json`);
   });
 });

@@ -122,6 +122,8 @@ class Cluster implements DockerCluster {
   readonly kind: SutKind;
   readonly endpoints: readonly string[];
   private readonly joins = new Map<string, JoinSpec>();
+  /** Set by stop(): no member starts again. */
+  private stopped = false;
 
   constructor(
     private readonly settings: Settings,
@@ -304,6 +306,7 @@ class Cluster implements DockerCluster {
 
   async start(name: string): Promise<void> {
     const member = this.memberNamed(name);
+    this.requireNotStopped(name);
     if (member.state !== 'killed') return;
     const since = new Date().toISOString();
     await run('docker', ['start', this.idOf(member)]);
@@ -325,6 +328,7 @@ class Cluster implements DockerCluster {
    */
   async replace(name: string, options: ReplaceOptions): Promise<void> {
     const member = this.memberNamed(name);
+    this.requireNotStopped(name);
     if (!options.initialCluster.some((peer) => peer.name === name)) {
       throw new ConfigError(
         'initialCluster',
@@ -382,7 +386,13 @@ class Cluster implements DockerCluster {
     return this.memberNamed(name).state !== 'killed';
   }
 
+  /** A late control (a heal that ran over its time) must not start a member nobody stops. */
+  private requireNotStopped(name: string): void {
+    if (this.stopped) throw new Error(`cannot start ${name}: the cluster was stopped`);
+  }
+
   async stop(): Promise<void> {
+    this.stopped = true;
     await this.teardown({ keepDir: !this.settings.removeDataOnStop });
   }
 

@@ -232,6 +232,8 @@ class Cluster implements ProcessCluster {
   readonly kind: ClusterKind;
   readonly endpoints: readonly string[];
   private readonly children = new Map<string, ChildProcess>();
+  /** Set by stop(): no member starts again. */
+  private stopped = false;
   /** Members started by replace(): they keep their join command line across restarts. */
   private readonly joins = new Map<string, JoinSpec>();
 
@@ -391,6 +393,7 @@ class Cluster implements ProcessCluster {
 
   async start(name: string, options: { waitMs?: number } = {}): Promise<boolean> {
     const member = this.memberNamed(name);
+    this.requireNotStopped(name);
     if (this.isRunning(name)) return true;
     this.launch(member);
     try {
@@ -431,7 +434,13 @@ class Cluster implements ProcessCluster {
     return this.start(name, options);
   }
 
+  /** A late control (a heal that ran over its time) must not start a member nobody stops. */
+  private requireNotStopped(name: string): void {
+    if (this.stopped) throw new Error(`cannot start ${name}: the cluster was stopped`);
+  }
+
   async stop(): Promise<void> {
+    this.stopped = true;
     const running = [...this.children.entries()].filter(([name]) => this.isRunning(name));
     await Promise.all(
       running.map(async ([name, child]) => {

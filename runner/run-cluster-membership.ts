@@ -18,6 +18,12 @@ const changeAttemptsMax = 8;
 const retryBackoffMs = 1_000;
 /** Bound on one etcdctl call. */
 const callTimeoutMs = 5_000;
+/**
+ * Bound on one whole change, its member listing and every retry included: the final
+ * heal waits on it, and nested retries (an add that lists the members again) would
+ * otherwise multiply into minutes.
+ */
+const changeMsMax = 30_000;
 
 export interface ListedMember {
   readonly idHex: string;
@@ -84,8 +90,8 @@ export class ClusterMembership {
   ) {}
 
   /** The member list and cluster id (a linearizable MemberList on etcd 3.4+ servers). */
-  async list(): Promise<MembershipOutcome<MemberListing>> {
-    return this.withRetries(async () => {
+  async list(deadlineMs = Date.now() + changeMsMax): Promise<MembershipOutcome<MemberListing>> {
+    return this.withRetries(deadlineMs, async () => {
       const result = await this.call(['member', 'list', '-w', 'json']);
       if (result.exitCode !== 0) return { type: 'refused', reason: failureOf(result) };
       return { type: 'ok', value: listingOf(parseUint64Json(result.stdout)) };
@@ -97,11 +103,12 @@ export class ClusterMembership {
    * name); ok also when an earlier try already removed it.
    */
   async remove(peerUrl: string): Promise<MembershipOutcome<void>> {
-    const listed = await this.list();
+    const deadlineMs = Date.now() + changeMsMax;
+    const listed = await this.list(deadlineMs);
     if (listed.type === 'refused') return listed;
     const member = listed.value.members.find((candidate) => candidate.peerUrls.includes(peerUrl));
     if (member === undefined) return { type: 'refused', reason: `no member at ${peerUrl} is listed` };
-    return this.withRetries(async () => {
+    return this.withRetries(deadlineMs, async () => {
       const result = await this.call(['member', 'remove', member.idHex]);
       if (result.exitCode === 0 || /member not found/.test(result.stderr))
         return { type: 'ok', value: undefined };
@@ -114,7 +121,8 @@ export class ClusterMembership {
     name: string,
     peerUrl: string,
   ): Promise<MembershipOutcome<{ readonly idHex: string; readonly listing: MemberListing }>> {
-    return this.withRetries(async () => {
+    const deadlineMs = Date.now() + changeMsMax;
+    return this.withRetries(deadlineMs, async () => {
       const result = await this.call(['member', 'add', name, `--peer-urls=${peerUrl}`, '-w', 'json']);
       if (result.exitCode === 0) {
         const body = parseUint64Json(result.stdout) as { member?: RawMember };
@@ -124,7 +132,7 @@ export class ClusterMembership {
       if (!/Peer URLs already exists/.test(result.stderr))
         return { type: 'refused', reason: failureOf(result) };
       // Added by an earlier try whose answer was lost: the member list has it.
-      const listed = await this.list();
+      const listed = await this.list(deadlineMs);
       if (listed.type === 'refused') return listed;
       const added = listed.value.members.find((member) => member.peerUrls.includes(peerUrl));
       if (added === undefined) return { type: 'refused', reason: `${peerUrl} is taken by no listed member` };
@@ -139,15 +147,27 @@ export class ClusterMembership {
     });
   }
 
-  private async withRetries<T>(attempt: () => Promise<MembershipOutcome<T>>): Promise<MembershipOutcome<T>> {
+  private async withRetries<T>(
+    deadlineMs: number,
+    attempt: () => Promise<MembershipOutcome<T>>,
+  ): Promise<MembershipOutcome<T>> {
     let last: MembershipOutcome<T> = { type: 'refused', reason: 'not tried' };
     for (let tries = 0; tries < changeAttemptsMax; tries++) {
-      if (tries > 0) await this.sleep(retryBackoffMs);
+      if (tries > 0) {
+        if (Date.now() + retryBackoffMs >= deadlineMs) {
+          return { type: 'refused', reason: `gave up after ${changeMsMax / 1000} s: ${describe(last)}` };
+        }
+        await this.sleep(retryBackoffMs);
+      }
       last = await attempt();
       if (last.type === 'ok') return last;
     }
     return last;
   }
+}
+
+function describe<T>(outcome: MembershipOutcome<T>): string {
+  return outcome.type === 'refused' ? outcome.reason : 'ok';
 }
 
 /** The parts of etcdctl's JSON this module reads, exported for its unit test. */

@@ -84,12 +84,17 @@ export const unsupportedOnRealEtcd: ReadonlyMap<string, string> = new Map([
 const progressEveryMs = 5_000;
 /** After the generator ends, the final heal (restarts included) must finish within this. */
 const healWaitMs = 60_000;
+/**
+ * How long the control in progress may take to finish once the schedule is cancelled;
+ * the cluster is stopped after it either way (and refuses to start members once stopped).
+ */
+const cancelWaitMs = 30_000;
 
 async function boundedWait(promise: Promise<void>, timeoutMs: number): Promise<void> {
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<never>((_, reject) => {
     timer = setTimeout(
-      () => reject(new Error(`the final heal did not finish within ${timeoutMs} ms`)),
+      () => reject(new Error(`the nemesis schedule did not finish its final heal within ${timeoutMs} ms`)),
       timeoutMs,
     );
   });
@@ -351,5 +356,8 @@ export async function runClusterTest(
   } finally {
     clearInterval(progress);
     for (const client of clients) client.close();
+    // A heal that ran over its time (or a run that failed) must not go on faulting, and
+    // a late restart must not start a member after the cluster is stopped.
+    if (schedule !== undefined) await boundedWait(schedule.cancel(), cancelWaitMs).catch(() => {});
   }
 }

@@ -59,6 +59,16 @@ describe('startFaultControl()', () => {
     expect(clock.skewMs()).toBe(0);
   });
 
+  test("startFaultControl() undoes a running strobe's jump when a new strobe supersedes it", async () => {
+    // A long period: the first strobe is surely still at +700 when the second begins.
+    await post('/clock', { strobe: { deltaMs: 700, periodMs: 10_000, durationMs: 40_000 } });
+    const second = await post('/clock', { strobe: { deltaMs: 300, periodMs: 20, durationMs: 100 } });
+    expect(second.json.clockSkewMs).toBe(300);
+    const deadline = Date.now() + 5_000;
+    while (Date.now() < deadline && clock.skewMs() !== 0) await new Promise((done) => setTimeout(done, 10));
+    expect(clock.skewMs()).toBe(0);
+  });
+
   test('startFaultControl() sets and clears disk faults on the FaultDisk', async () => {
     const file = disk.openAppend(path.join(dir, 'wal'), { create: true });
     file.append(new Uint8Array([1, 2, 3]));

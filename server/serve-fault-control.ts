@@ -68,6 +68,8 @@ export function parseDiskFault(value: unknown): DiskFaultMode | undefined {
 
 class FaultControl {
   private strobeGeneration = 0;
+  /** The jump the running strobe has applied and not yet undone (0 between its pairs). */
+  private strobeOffsetMs = 0;
 
   constructor(private readonly options: FaultControlOptions) {}
 
@@ -79,6 +81,7 @@ class FaultControl {
     const { clock, log } = this.options;
     if (body.reset === true) {
       this.strobeGeneration++;
+      this.strobeOffsetMs = 0;
       clock.reset();
       log('fault control: clock skew reset');
       return;
@@ -102,10 +105,15 @@ class FaultControl {
     const durationMs = numberField(strobe, 'durationMs', 1, skewMsMax);
     const flips = Math.min(strobeFlipsMax, Math.floor(durationMs / periodMs));
     const generation = ++this.strobeGeneration;
+    // A strobe still running is superseded: undo its outstanding jump, or it would stay.
+    if (this.strobeOffsetMs !== 0) clock.bump(-this.strobeOffsetMs);
+    this.strobeOffsetMs = 0;
     let flipped = 0;
     const flip = (): void => {
       if (generation !== this.strobeGeneration) return;
-      clock.bump(flipped % 2 === 0 ? deltaMs : -deltaMs);
+      const jumpMs = flipped % 2 === 0 ? deltaMs : -deltaMs;
+      clock.bump(jumpMs);
+      this.strobeOffsetMs += jumpMs;
       flipped++;
       // An even number of flips leaves the clock where it started.
       if (flipped < flips + (flips % 2)) clock.setTimer(periodMs, flip);

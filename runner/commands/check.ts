@@ -185,7 +185,13 @@ export const checkCommand: Command = {
   async run(rawArgs, io) {
     // `check <run dir>...` (Jepsen's analyze): each stored run with its workload's checker.
     const directories = rawArgs.filter((arg) => arg !== '--json');
-    if (directories.length > 0 && directories.every(isRunDirectory)) {
+    const runDirectory = directories.find(isRunDirectory);
+    if (runDirectory !== undefined && !directories.every(isRunDirectory)) {
+      throw new UsageError(
+        `${runDirectory} is a run directory: run directories take only --json (each is checked with its workload's own checker); history files take --model or --checker`,
+      );
+    }
+    if (runDirectory !== undefined) {
       const json = rawArgs.includes('--json');
       const codes: number[] = [];
       for (const directory of directories) codes.push(await printRunDirectoryCheck(directory, { io, json }));

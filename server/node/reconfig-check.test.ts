@@ -82,8 +82,16 @@ describe('checkAdd()', () => {
   });
 
   test('checkAdd() of a learner skips the started layer', () => {
-    expect(checkAdd(view({ voters: [1] }), { isLearner: true })).toEqual({ type: 'ok' });
-    expect(checkAdd(view({ voters: [1] }), { isLearner: false })).toEqual({
+    expect(checkAdd(view({ voters: [1, 2, 3], started: [1] }), { isLearner: true })).toEqual({ type: 'ok' });
+    expect(checkAdd(view({ voters: [1, 2, 3], started: [1] }), { isLearner: false })).toEqual({
+      type: 'refused',
+      error: 'memberNotEnoughStarted',
+    });
+  });
+
+  test('checkAdd() lets a started one-member cluster grow to two, as etcd does for restoring from one member', () => {
+    expect(checkAdd(view({ voters: [1] }), { isLearner: false })).toEqual({ type: 'ok' });
+    expect(checkAdd(view({ voters: [1], started: [] }), { isLearner: false })).toEqual({
       type: 'refused',
       error: 'memberNotEnoughStarted',
     });

@@ -3,11 +3,15 @@
 // leave the cluster without a working quorum. Two layers, as in etcd:
 //   1. "started": members that have published their name (etcd's IsStarted). Removing a
 //      voter must leave a quorum of the remaining voters started; adding one must keep a
-//      quorum of the grown cluster started. Refusal: "not enough started members".
+//      quorum of the grown cluster started, except that a one-member cluster may always
+//      grow to two (etcd's case for restoring a cluster from one member's data).
+//      Refusal: "not enough started members".
 //   2. "connected": peers the deciding member has heard from recently, plus itself
 //      (etcd's numConnectedSince over its peer streams). Removing a live voter must leave
 //      a quorum of the shrunken cluster connected; adding a member must keep a quorum of
-//      the grown cluster connected. Refusal: "unhealthy cluster".
+//      the grown cluster connected. Refusal: "unhealthy cluster". This is etcd 3.6's rule
+//      for adds (isConnectedToQuorumAfterAddingNewMember); etcd 3.4 wants every voter
+//      connected, which refuses more adds under partitions than this does.
 // Removing a voter nobody hears from is always allowed by layer 2 (a downed member is
 // not part of the active quorum). The functions are pure so the rule is tested alone.
 
@@ -65,7 +69,8 @@ export function checkRemoveVoter(view: ReconfigView, removedId: NodeId): Reconfi
 export function checkAdd(view: ReconfigView, options: { isLearner: boolean }): ReconfigVerdict {
   if (!options.isLearner) {
     const started = view.voters.filter((voter) => voter.started).length;
-    if (started < quorumOf(view.voters.length + 1)) {
+    const restoringFromOne = view.voters.length === 1 && started === 1;
+    if (!restoringFromOne && started < quorumOf(view.voters.length + 1)) {
       return { type: 'refused', error: 'memberNotEnoughStarted' };
     }
   }

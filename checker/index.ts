@@ -31,6 +31,7 @@ export { checkLock, type HoldSpan, type LockViolation } from './lock.js';
 export type { Model, ModelFactory, ModelOptions, StepResult } from './model.js';
 export { models } from './models/index.js';
 export { inThreadMsMaxDefault } from './parallel-check.js';
+export { realCheckerClock } from './real-clock.js';
 export {
   checkWatch,
   type WatchEvent,

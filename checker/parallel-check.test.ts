@@ -4,13 +4,13 @@
 import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { performance } from 'node:perf_hooks';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { build } from 'rolldown';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { checkHistory, checkHistoryInWorkers } from './check.js';
 import type { History } from './history.js';
 import { HistoryBuilder } from './history-builder.js';
+import { realCheckerClock } from './real-clock.js';
 import { simulateHistory } from './simulate.js';
 import { seededRandom } from './test-random.js';
 
@@ -75,8 +75,8 @@ function threads(): number {
  * in the background. (At most, not exactly: threads of an earlier test may still be going.)
  */
 async function threadsDownTo(count: number): Promise<number> {
-  const waitStartMs = performance.now();
-  while (threads() > count && performance.now() - waitStartMs < threadsGoneWaitMs) {
+  const waitStartMs = realCheckerClock.nowMs();
+  while (threads() > count && realCheckerClock.nowMs() - waitStartMs < threadsGoneWaitMs) {
     await new Promise((resolve) => setImmediate(resolve));
   }
   return threads();
@@ -109,7 +109,7 @@ describe('checkHistoryInWorkers()', () => {
           workers,
           inThreadMsMax: 0,
           stepsPerClockCheck: 1,
-          clock: { nowMs: () => performance.now() },
+          clock: realCheckerClock,
           workerUrl,
         });
         expect(decided(result), `seed ${seed}, ${workers} workers`).toEqual(expected);
@@ -128,7 +128,7 @@ describe('checkHistoryInWorkers()', () => {
       workers: 2,
       inThreadMsMax: 0,
       stepsPerClockCheck: 1,
-      clock: { nowMs: () => performance.now() },
+      clock: realCheckerClock,
       workerUrl,
     });
     expect(result.valid).toBe(false);
@@ -158,16 +158,16 @@ describe('checkHistoryInWorkers()', () => {
     }
     const timeoutMs = 1000;
     const threadsBefore = threads();
-    const startMs = performance.now();
+    const startMs = realCheckerClock.nowMs();
     const result = await checkHistoryInWorkers(builder.history, {
       model: 'cas-register',
       workers: 2,
       inThreadMsMax: 0,
       workerUrl,
-      clock: { nowMs: () => performance.now() },
+      clock: realCheckerClock,
       timeoutMs,
     });
-    const elapsedMs = performance.now() - startMs;
+    const elapsedMs = realCheckerClock.nowMs() - startMs;
     expect(result.workerThreads).toBe(2);
     expect(result.valid).toBe('unknown');
     // Which partition reports the timeout first depends on scheduling.

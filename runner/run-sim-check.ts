@@ -5,7 +5,6 @@
 // kubernetes checks (workloads/*-check.ts, which translate those histories for
 // checker/'s watch checker and check lease lifetimes).
 
-import { performance } from 'node:perf_hooks';
 import { transactionsOf } from '../checker/elle/transactions.js';
 import { checkFencing } from '../checker/fencing.js';
 import {
@@ -16,6 +15,7 @@ import {
   type ElleResult,
   type History,
   models,
+  realCheckerClock,
 } from '../checker/index.js';
 import type { RunResults } from '../reports/index.js';
 import { checkKubernetesHistory } from '../workloads/kubernetes-check.js';
@@ -159,7 +159,7 @@ export function checkRun(workload: Workload, history: readonly RecordedEvent[]):
   if (model === 'set') return checkSetFinalRead(history);
   const result = checkHistory([...history], {
     model,
-    clock: { nowMs: () => performance.now() },
+    clock: realCheckerClock,
     timeoutMs: checkerTimeoutMs,
   });
   return {

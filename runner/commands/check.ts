@@ -12,6 +12,7 @@ import {
   formats,
   HistoryError,
   models,
+  realCheckerClock,
   type Verdict,
 } from '../../checker/index.js';
 import { isRunDirectory, printRunDirectoryCheck } from '../check-run-dir.js';
@@ -139,7 +140,7 @@ async function checkText(text: string, file: string, args: CheckArgs): Promise<F
   const result = await checkHistoryInWorkers(history, {
     model: args.model!,
     modelOptions,
-    clock: { nowMs: () => performance.now() },
+    clock: realCheckerClock,
     timeoutMs: args.timeoutMs,
     workers: args.workers,
   });

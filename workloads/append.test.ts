@@ -22,7 +22,7 @@ describe('appendWorkload()', () => {
 
   test('appendWorkload() fails a txn whose guard no longer holds, changing nothing', async () => {
     const { MemoryEtcd } = await import('./testing/memory-etcd.js');
-    const { ManualClock } = await import('./testing/manual-clock.js');
+    const { ManualClock } = await import('../server/ports/testing/manual-clock.js');
     const { InProcessClient } = await import('./in-process-client.js');
     const clock = new ManualClock();
     const service = new MemoryEtcd({ clock });

@@ -2,9 +2,9 @@ import { fc, test } from '@fast-check/vitest';
 import { describe, expect } from 'vitest';
 import { ConfigError } from '../server/config-error.js';
 import { Xoshiro128 } from '../server/ports/random.js';
+import { ManualClock } from '../server/ports/testing/manual-clock.js';
 import { runGenerator } from './generator.js';
 import { registerWorkload } from './register.js';
-import { ManualClock } from './testing/manual-clock.js';
 import { runAgainstMemory } from './testing/run.js';
 
 const runs = Number(process.env.WORKLOADS_PROPERTY_RUNS ?? 20);

@@ -1,8 +1,8 @@
 import { describe, expect, test } from 'vitest';
 import { ConfigError } from '../server/config-error.js';
+import { ManualClock } from '../server/ports/testing/manual-clock.js';
 import { ClientError } from './client.js';
 import { InProcessClient } from './in-process-client.js';
-import { ManualClock } from './testing/manual-clock.js';
 import { MemoryEtcd } from './testing/memory-etcd.js';
 import { bytes } from './workload.js';
 

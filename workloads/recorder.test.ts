@@ -1,7 +1,7 @@
 import { describe, expect, test } from 'vitest';
 import { pairOperations } from '../checker/history.js';
+import { ManualClock } from '../server/ports/testing/manual-clock.js';
 import { Recorder } from './recorder.js';
-import { ManualClock } from './testing/manual-clock.js';
 
 describe('Recorder', () => {
   test('Recorder.complete() retires a process whose op ended info and replaces it with process + concurrency', () => {

@@ -45,7 +45,7 @@ describe('registerWorkload()', () => {
 
   test('registerWorkload() keeps every key under its prefix', async () => {
     const { MemoryEtcd } = await import('./testing/memory-etcd.js');
-    const { ManualClock } = await import('./testing/manual-clock.js');
+    const { ManualClock } = await import('../server/ports/testing/manual-clock.js');
     const clock = new ManualClock();
     const service = new MemoryEtcd({ clock });
     const { InProcessClient } = await import('./in-process-client.js');

@@ -7,41 +7,11 @@
 
 import { describe, expect, test } from 'vitest';
 import type { RaftDurableState, RaftPersistence } from '../persistence.js';
-import type { Clock, TimerHandle } from '../ports/clock.js';
 import { Xoshiro128 } from '../ports/random.js';
+import { ManualClock } from '../ports/testing/manual-clock.js';
 import type { Transport } from '../ports/transport.js';
 import { type Message, message, type NodeId, type ReadState } from '../raft/types.js';
 import { RaftLoop, type RaftLoopHandlers } from './raft-loop.js';
-
-/** Timers fire only when the test advances time. */
-class ManualClock implements Clock {
-  private now = 0;
-  private timers: { atMs: number; callback: () => void; cancelled: boolean }[] = [];
-
-  nowMs(): number {
-    return this.now;
-  }
-
-  setTimer(delayMs: number, callback: () => void): TimerHandle {
-    const timer = { atMs: this.now + delayMs, callback, cancelled: false };
-    this.timers.push(timer);
-    return { cancel: () => (timer.cancelled = true) };
-  }
-
-  advance(ms: number): void {
-    const until = this.now + ms;
-    for (let fired = 0; fired < 10_000; fired++) {
-      const due = this.timers
-        .filter((timer) => !timer.cancelled && timer.atMs <= until)
-        .sort((a, b) => a.atMs - b.atMs)[0];
-      if (due === undefined) break;
-      this.timers = this.timers.filter((timer) => timer !== due);
-      this.now = due.atMs;
-      due.callback();
-    }
-    this.now = until;
-  }
-}
 
 type Event =
   | { readonly kind: 'save'; readonly entries: number; readonly sync: boolean }

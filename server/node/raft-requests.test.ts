@@ -8,38 +8,11 @@ import { describe, expect, test } from 'vitest';
 import { EtcdError } from '../api/errors.js';
 import type { ApplyOutcome, ApplyRequest } from '../apply/apply-request.js';
 import { decodeRaftRequest } from '../apply/request-codec.js';
-import type { Clock, TimerHandle } from '../ports/clock.js';
 import { Xoshiro128 } from '../ports/random.js';
+import { ManualClock } from '../ports/testing/manual-clock.js';
 import type { RaftLoop } from './raft-loop.js';
 import { RaftRequests } from './raft-requests.js';
 import { RequestIds } from './request-ids.js';
-
-class ManualClock implements Clock {
-  private timers: { callback: () => void; cancelled: boolean; atMs: number }[] = [];
-  private now = 0;
-
-  nowMs(): number {
-    return this.now;
-  }
-
-  setTimer(delayMs: number, callback: () => void): TimerHandle {
-    const timer = { callback, cancelled: false, atMs: this.now + delayMs };
-    this.timers.push(timer);
-    return { cancel: () => (timer.cancelled = true) };
-  }
-
-  advance(ms: number): void {
-    this.now += ms;
-    this.endTurn();
-  }
-
-  /** Runs the timers due now: the end of the current turn. */
-  endTurn(): void {
-    const due = this.timers.filter((timer) => !timer.cancelled && timer.atMs <= this.now);
-    this.timers = this.timers.filter((timer) => !due.includes(timer));
-    for (const timer of due) timer.callback();
-  }
-}
 
 async function flush(): Promise<void> {
   for (let turn = 0; turn < 5; turn++) await Promise.resolve();
@@ -80,7 +53,7 @@ describe('RaftRequests', () => {
     let resolved = 0;
     for (let read = 0; read < 5; read++) void requests.readBarrier().then(() => resolved++);
     expect(asked).toHaveLength(0);
-    clock.endTurn();
+    clock.advance(0);
     expect(asked).toHaveLength(1);
     requests.onReadStates([{ index: 3, requestContext: asked[0]! }]);
     await flush();
@@ -94,10 +67,10 @@ describe('RaftRequests', () => {
   test('readBarrier() gives a read after the ReadIndex was asked a ReadIndex of its own', async () => {
     const { clock, asked, loop, requests } = setUp();
     const first = requests.readBarrier();
-    clock.endTurn();
+    clock.advance(0);
     const second = requests.readBarrier();
     expect(second).not.toBe(first);
-    clock.endTurn();
+    clock.advance(0);
     expect(asked).toHaveLength(2);
     expect(asked[0]).not.toEqual(asked[1]);
     loop.applied = 7;
@@ -145,7 +118,7 @@ describe('RaftRequests', () => {
     leader.reachable = false;
     const read = requests.readBarrier();
     const write = requests.propose(put);
-    clock.endTurn();
+    clock.advance(0);
     for (let step = 0; step < 11; step++) clock.advance(100);
     await expect(read).rejects.toThrow('etcdserver: request timed out, possibly due to connection lost');
     await expect(write).rejects.toThrow('etcdserver: request timed out, possibly due to connection lost');

@@ -4,38 +4,8 @@
 
 import { describe, expect, test } from 'vitest';
 import { EtcdError } from '../api/errors.js';
-import type { Clock, TimerHandle } from '../ports/clock.js';
+import { ManualClock } from '../ports/testing/manual-clock.js';
 import { Waiters } from './waiters.js';
-
-class ManualClock implements Clock {
-  private now = 0;
-  private timers: { atMs: number; callback: () => void; cancelled: boolean }[] = [];
-
-  nowMs(): number {
-    return this.now;
-  }
-
-  setTimer(delayMs: number, callback: () => void): TimerHandle {
-    const timer = { atMs: this.now + delayMs, callback, cancelled: false };
-    this.timers.push(timer);
-    return { cancel: () => (timer.cancelled = true) };
-  }
-
-  advanceTo(untilMs: number): void {
-    for (let fired = 0; fired < 1000; fired++) {
-      const due = this.timers.find((timer) => !timer.cancelled && timer.atMs <= untilMs);
-      if (due === undefined) break;
-      this.timers = this.timers.filter((timer) => timer !== due);
-      this.now = due.atMs;
-      due.callback();
-    }
-    this.now = untilMs;
-  }
-
-  get pendingTimers(): number {
-    return this.timers.filter((timer) => !timer.cancelled).length;
-  }
-}
 
 type Settled = { readonly id: number; readonly outcome: string };
 

@@ -2,11 +2,11 @@
 // history, so each workload test is one call.
 
 import { Xoshiro128 } from '../../server/ports/random.js';
+import { ManualClock } from '../../server/ports/testing/manual-clock.js';
 import { type GeneratorResult, runGenerator } from '../generator.js';
 import { InProcessClient } from '../in-process-client.js';
 import type { Workload } from '../workload.js';
 import { lossyService } from './lossy-service.js';
-import { ManualClock } from './manual-clock.js';
 import { MemoryEtcd } from './memory-etcd.js';
 
 export interface TestRunOptions {

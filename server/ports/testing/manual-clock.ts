@@ -1,8 +1,12 @@
-// A test clock that only moves when told: `drive()` lets pending promises settle, then
-// jumps to the next timer, until the awaited promise settles. Test-only: it uses
+// A test clock that only moves when told: `advanceTo()` / `advance()` fire the timers due
+// by then in time order, synchronously; `drive()` lets pending promises settle, then
+// jumps to the next timer, until the awaited promise settles. Test-only: `drive` uses
 // setImmediate to let microtask chains run, which product code never does.
 
-import type { Clock, TimerHandle } from '../../server/ports/clock.js';
+import type { Clock, TimerHandle } from '../clock.js';
+
+/** Timers one advance may fire; more is a timer re-arming itself at no delay. */
+const firingsMax = 10_000;
 
 interface Timer {
   readonly atMs: number;
@@ -28,6 +32,29 @@ export class ManualClock implements Clock {
         timer.cancelled = true;
       },
     };
+  }
+
+  /** Live timers not yet fired. */
+  get pendingTimers(): number {
+    return this.timers.filter((timer) => !timer.cancelled).length;
+  }
+
+  /** Fires every timer due by `untilMs`, in time order (each at its own time), then stops there. */
+  advanceTo(untilMs: number): void {
+    for (let fired = 0; fired < firingsMax; fired++) {
+      this.timers = this.timers.filter((timer) => !timer.cancelled);
+      this.timers.sort((a, b) => a.atMs - b.atMs || a.order - b.order);
+      const due = this.timers[0];
+      if (due === undefined || due.atMs > untilMs) break;
+      this.timers.shift();
+      this.now = Math.max(this.now, due.atMs);
+      due.callback();
+    }
+    this.now = Math.max(this.now, untilMs);
+  }
+
+  advance(ms: number): void {
+    this.advanceTo(this.now + ms);
   }
 
   /** Advances to and fires the earliest live timer; false when none is left. */

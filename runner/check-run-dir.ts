@@ -92,6 +92,14 @@ export async function printRunDirectoryCheck(
   directory: string,
   context: { io: CommandIo; json: boolean },
 ): Promise<number> {
+  return exitCodeOfVerdict(await reportRunDirectory(directory, context));
+}
+
+/** Prints a run directory's re-analysis; returns its verdict. */
+export async function reportRunDirectory(
+  directory: string,
+  context: { io: CommandIo; json: boolean },
+): Promise<Verdict> {
   const { io, json } = context;
   const checked = await checkRunDirectory(directory, io);
   const ms = Math.round(checked.ms * 1000) / 1000;
@@ -109,5 +117,5 @@ export async function printRunDirectoryCheck(
     io.stdout(`${directory}: ${verdictWord(checked.valid)} (${stored}, ${ms.toFixed(1)} ms)\n`);
     for (const line of checked.lines) io.stdout(`  ${line}\n`);
   }
-  return exitCodeOfVerdict(checked.valid);
+  return checked.valid;
 }

@@ -17,6 +17,7 @@ import {
   runClusterTest,
   startClusterEnvironment,
 } from './run-cluster.js';
+import { runFieldsOf } from './run-options.js';
 import { verdictWord } from './sim-run-store.js';
 import { createRunDir, writeRun } from './store.js';
 
@@ -141,15 +142,7 @@ export async function runClusterAndStore(
       mode: options.mode,
       sut: { name: options.mode === 'external' ? 'external' : options.db },
       db: options.db,
-      workload: options.workload,
-      nemesis: options.nemesis,
-      nodes: options.nodes,
-      timeLimitS: options.timeLimitS,
-      rate: options.rate,
-      concurrency: options.concurrency,
-      seed: String(options.seed),
-      startTime: startTime.toISOString(),
-      timeUnit: 'ms',
+      ...runFieldsOf(options, startTime),
       // Real timing differs between runs: rerunning repeats the seed's operations and faults.
       replayCommand: testCommand,
       testCommand,

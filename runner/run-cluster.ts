@@ -23,31 +23,17 @@ import { type RecordedEvent, Recorder } from '../workloads/recorder.js';
 import { workloads } from '../workloads/registry.js';
 import type { NodeCluster, NodeClusterOptions, SutKind } from './node-cluster.js';
 import { ClusterNemesisTarget } from './run-cluster-target.js';
+import type { RunOptions } from './run-options.js';
 import { historyToJsonl, sha256Hex } from './run-sim.js';
 import { checkRun, supportedWorkloads } from './run-sim-check.js';
 import { ProxyNetwork, startToxiproxyServer, type ToxiproxyServer } from './toxiproxy.js';
 
 export type ClusterMode = 'process' | 'docker' | 'external';
 
-export interface ClusterTestOptions {
+export interface ClusterTestOptions extends RunOptions {
   readonly mode: ClusterMode;
   /** What runs in process/docker mode; in external mode only a label. */
   readonly db: SutKind;
-  readonly workload: string;
-  /** Nemesis names (`[]` for none; external mode: none unless the user enables faults). */
-  readonly nemesis: readonly string[];
-  /** Members the suite starts: 3 or 5 (external: the number of endpoints). */
-  readonly nodes: number;
-  readonly timeLimitS: number;
-  readonly rate: number;
-  readonly concurrency: number;
-  readonly seed: number;
-  /** Seconds between fault transitions. Default 5. */
-  readonly intervalS?: number;
-  /** Seconds of healed cluster before the final reads. Default min(10, timeLimitS / 2). */
-  readonly recoveryS?: number;
-  /** etcd-ts's planted stale-read bug (`--unsafe-serve-reads-locally` on every member). */
-  readonly unsafeLocalReads?: boolean;
   /** External mode: host:port of each endpoint. */
   readonly endpoints?: readonly string[];
   /** Every key the workload touches starts with this (external mode's isolation). Default ''. */

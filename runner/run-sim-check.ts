@@ -6,14 +6,11 @@
 // checker/'s watch checker and check lease lifetimes).
 
 import { transactionsOf } from '../checker/elle/transactions.js';
-import { checkFencing } from '../checker/fencing.js';
 import {
   checkHistory,
   checkListAppend,
-  checkLock,
   checkRwRegister,
   type ElleResult,
-  type History,
   models,
   realCheckerClock,
 } from '../checker/index.js';
@@ -28,16 +25,20 @@ import { fencingCheckerResults, lockCheckerResults } from './lock-results.js';
 
 const checkerTimeoutMs = 60_000;
 
-/** The dedicated (Elle-style) checkers this runner runs, by the name a workload gives. */
-const dedicatedCheckers: ReadonlyMap<string, (history: History) => { valid: boolean }> = new Map<
+/** The dedicated checkers this runner runs, by the name a workload gives, in the report's shape. */
+const dedicatedCheckers: ReadonlyMap<string, (history: readonly RecordedEvent[]) => RunResults> = new Map<
   string,
-  (history: History) => { valid: boolean }
+  (history: readonly RecordedEvent[]) => RunResults
 >([
-  ['list-append', checkListAppend],
-  ['rw-register', checkRwRegister],
-  ['lock', checkLock],
-  ['fencing', checkFencing],
+  ['list-append', (history) => elleResults('list-append', history, checkListAppend([...history]))],
+  ['rw-register', (history) => elleResults('rw-register', history, checkRwRegister([...history]))],
+  ['lock', (history) => lockCheckerResults([...history])],
+  ['fencing', (history) => fencingCheckerResults([...history])],
 ]);
+
+function elleResults(name: string, history: readonly RecordedEvent[], result: ElleResult): RunResults {
+  return { version: 1, valid: result.valid, checkers: [transactionalResult(name, history, result)] };
+}
 
 /** Checks that read a workload's own history shape, by the checker name it gives. */
 const workloadChecks: ReadonlyMap<string, (history: readonly RecordedEvent[]) => WorkloadCheckResult> =
@@ -137,23 +138,9 @@ export function checkRun(workload: Workload, history: readonly RecordedEvent[]):
       checkers.push({ type: 'other', name: result.name, valid: result.valid, details: result.details });
       return { version: 1, valid: result.valid, checkers };
     }
-    if (name === 'lock') return lockCheckerResults([...history]);
-    if (name === 'fencing') return fencingCheckerResults([...history]);
     const check = dedicatedCheckers.get(name);
     if (check === undefined) throw new Error(`no checker ${name} for ${workload.name}`);
-    const result = check([...history]);
-    if (name === 'list-append' || name === 'rw-register') {
-      return {
-        version: 1,
-        valid: result.valid,
-        checkers: [transactionalResult(name, history, result as ElleResult)],
-      };
-    }
-    return {
-      version: 1,
-      valid: result.valid,
-      checkers: [{ type: 'other', name, valid: result.valid, details: result }],
-    };
+    return check(history);
   }
   const model = workload.checker.model;
   if (model === 'set') return checkSetFinalRead(history);

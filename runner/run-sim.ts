@@ -20,32 +20,14 @@ import { SimWorkloadClient, worldClockOf } from '../sim/sim-workload-adapter.js'
 import { type GeneratorResult, runGenerator } from '../workloads/generator.js';
 import { type RecordedEvent, Recorder } from '../workloads/recorder.js';
 import { workloads } from '../workloads/registry.js';
+import type { RunOptions } from './run-options.js';
 import { checkRun, supportedWorkloads } from './run-sim-check.js';
 
 export { checkSetFinalRead, supportedWorkloads } from './run-sim-check.js';
 
-export interface SimTestOptions {
-  readonly workload: string;
-  /** Nemesis names (`[]` for none). */
-  readonly nemesis: readonly string[];
-  /** 3 or 5. */
-  readonly nodes: number;
-  readonly timeLimitS: number;
-  /** Operations per second across all workers. */
-  readonly rate: number;
-  readonly concurrency: number;
-  readonly seed: number;
-  /** Seconds between fault transitions. Default 5. */
-  readonly intervalS?: number;
-  /** Seconds of healed cluster before the final reads. Default min(10, timeLimitS / 2). */
-  readonly recoveryS?: number;
+export interface SimTestOptions extends RunOptions {
   /** Simulator events the whole run may take. Default 20,000,000. */
   readonly eventsMax?: number;
-  /**
-   * A planted bug: members serve linearizable reads from local state without ReadIndex,
-   * so a partitioned old leader answers stale reads. For showing the suite catches it.
-   */
-  readonly unsafeLocalReads?: boolean;
 }
 
 export interface SimTestResult {

@@ -9,6 +9,7 @@ import type { Verdict } from '../checker/index.js';
 import { writeRunReport } from '../reports/index.js';
 import { type CommandIo, exitCodes } from './commands/command.js';
 import { createProgress, stdoutIsTerminal } from './progress.js';
+import { runFieldsOf } from './run-options.js';
 import { runSimTest, type SimProgress, type SimTestOptions, type SimTestResult } from './run-sim.js';
 import { createRunDir, type StoredRun, writeRun } from './store.js';
 
@@ -127,15 +128,7 @@ export async function storeSimRun(
     name: testNameOf(options),
     mode: 'sim',
     sut: { name: 'etcd-ts' },
-    workload: options.workload,
-    nemesis: options.nemesis,
-    nodes: options.nodes,
-    timeLimitS: options.timeLimitS,
-    rate: options.rate,
-    concurrency: options.concurrency,
-    seed: String(options.seed),
-    startTime: startTime.toISOString(),
-    timeUnit: 'ms',
+    ...runFieldsOf(options, startTime),
     replayCommand: `etcd-chaos replay ${directory}`,
     testCommand: testCommandOf(options),
     historyHash: result.historyHash,

@@ -15,7 +15,7 @@ import {
   realCheckerClock,
   type Verdict,
 } from '../../checker/index.js';
-import { isRunDirectory, printRunDirectoryCheck } from '../check-run-dir.js';
+import { isRunDirectory, reportRunDirectory } from '../check-run-dir.js';
 import { dedicatedCheckers } from './check-checkers.js';
 import { type Command, type CommandIo, exitCodes, UsageError } from './command.js';
 
@@ -194,13 +194,9 @@ export const checkCommand: Command = {
     }
     if (runDirectory !== undefined) {
       const json = rawArgs.includes('--json');
-      const codes: number[] = [];
-      for (const directory of directories) codes.push(await printRunDirectoryCheck(directory, { io, json }));
-      return codes.includes(exitCodes.invalid)
-        ? exitCodes.invalid
-        : codes.includes(exitCodes.unknown)
-          ? exitCodes.unknown
-          : exitCodes.valid;
+      const verdicts: Verdict[] = [];
+      for (const directory of directories) verdicts.push(await reportRunDirectory(directory, { io, json }));
+      return exitCodeOf(verdicts);
     }
     const args = parseCheckArgs(rawArgs);
     const verdicts: Verdict[] = [];

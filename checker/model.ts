@@ -27,6 +27,14 @@ export interface Model<State> {
    * so a violation is found without searching the rest. Optional.
    */
   surelyStuck?(operations: Operation[]): Operation | undefined;
+  /**
+   * False only when no order of some of `window`'s operations (unlinearized calls) leads
+   * from `state` to a state where `target` fits: the search then backtracks at once
+   * instead of trying the orders one by one. `target` is the operation whose return comes
+   * first among those not linearized yet, so it must be linearized before any later call.
+   * Optional; true when unsure.
+   */
+  couldReach?(state: State, target: Operation, window: readonly Operation[]): boolean;
   /** A canonical key: two states are equal exactly when their hashes are equal. */
   hash(state: State): string | number;
   /** Splits operations into independently checkable groups (P-compositionality). */

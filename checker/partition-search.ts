@@ -177,7 +177,23 @@ export function createSearch<State>(
     budget.chars -= memoChars;
     budget.stateIds -= stateIds.size;
   };
-  /** Places operation `index` (its call at `callSlot`); false when the memo has seen the result. */
+  const window: Operation[] = [];
+  /**
+   * False when the model proves that no order of the unlinearized calls before the first
+   * live return leads from `candidate` to a state its operation fits (the calls are
+   * unlinked already).
+   */
+  const reachable = (candidate: State): boolean => {
+    let at = next[slots]!;
+    window.length = 0;
+    for (; at !== -1 && (order[at]! & 1) === 0; at = next[at]!) window.push(operations[order[at]! >> 1]!);
+    if (at === -1) return true;
+    return model.couldReach!(candidate, operations[order[at]! >> 1]!, window);
+  };
+  /**
+   * Places operation `index` (its call at `callSlot`); false when the memo has seen the
+   * result or the model proves it leads nowhere (`Model.couldReach`).
+   */
   const place = (index: number, callSlot: number, next: State, forced: boolean): boolean => {
     linearized[index] = 1;
     const returnSlot = positionOf[2 * index + 1]!;
@@ -198,6 +214,12 @@ export function createSearch<State>(
       budget.entries++;
       budget.chars += chars;
       memoChars += chars;
+    }
+    if (model.couldReach !== undefined && !reachable(next)) {
+      linearized[index] = 0;
+      relink(returnSlot);
+      relink(callSlot);
+      return false;
     }
     top = {
       operation: index,

@@ -87,6 +87,22 @@ export function kvModel(options: ModelOptions): Model<unknown> {
     prune: pruneUnseenKvWrites,
     surelyStuck: (operations: Operation[]) =>
       findSurelyStaleRead(operations, { reads: kvReads, writes: kvWrites, appends: kvAppends, initial }),
+    // The read `target` fits only the text it returned. Until it is placed only `window`'s
+    // operations run; with no cas among them, the state it sees is the current state or
+    // a put's value, then some appends: that text must begin what was read.
+    couldReach: (state: unknown, target: Operation, window: readonly Operation[]): boolean => {
+      if (target.crashed || (target.f !== 'get' && target.f !== 'read')) return true;
+      const wanted = target.output;
+      if (typeof wanted !== 'string' || typeof state !== 'string' || wanted.startsWith(state)) return true;
+      for (const operation of window) {
+        if (operation.f === 'cas') return true;
+        if (operation.f === 'put' || operation.f === 'write') {
+          const value = operation.input;
+          if (typeof value !== 'string' || wanted.startsWith(value)) return true;
+        }
+      }
+      return false;
+    },
     hash,
     partition: partitionByKey,
     describeOperation(operation: Operation): string {

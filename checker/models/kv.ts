@@ -89,16 +89,29 @@ export function kvModel(options: ModelOptions): Model<unknown> {
       findSurelyStaleRead(operations, { reads: kvReads, writes: kvWrites, appends: kvAppends, initial }),
     // The read `target` fits only the text it returned. Until it is placed only `window`'s
     // operations run; with no cas among them, the state it sees is the current state or
-    // a put's value, then some appends: that text must begin what was read.
+    // a put's value, then some appends: that text must begin what was read, and unless it
+    // is all of it, one of the appends must come next in it.
     couldReach: (state: unknown, target: Operation, window: readonly Operation[]): boolean => {
       if (target.crashed || (target.f !== 'get' && target.f !== 'read')) return true;
       const wanted = target.output;
-      if (typeof wanted !== 'string' || typeof state !== 'string' || wanted.startsWith(state)) return true;
+      if (typeof wanted !== 'string' || typeof state !== 'string') return true;
+      const continues = (base: string): boolean => {
+        if (!wanted.startsWith(base)) return false;
+        if (wanted.length === base.length) return true;
+        for (const operation of window) {
+          if (operation.f !== 'append') continue;
+          const suffix = operation.input;
+          if (typeof suffix !== 'string' || suffix === '' || wanted.startsWith(suffix, base.length))
+            return true;
+        }
+        return false;
+      };
+      if (continues(state)) return true;
       for (const operation of window) {
         if (operation.f === 'cas') return true;
         if (operation.f === 'put' || operation.f === 'write') {
           const value = operation.input;
-          if (typeof value !== 'string' || wanted.startsWith(value)) return true;
+          if (typeof value !== 'string' || continues(value)) return true;
         }
       }
       return false;

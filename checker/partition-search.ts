@@ -102,6 +102,8 @@ export function createSearch<State>(
   let memoChars = 0;
   let remaining = 0;
   for (const operation of operations) if (!operation.crashed) remaining++;
+  /** 1 for the operations that never change the state (`Model.isReadOnly`). */
+  const readOnly = Uint8Array.from(operations, (operation) => (model.isReadOnly?.(operation) ? 1 : 0));
 
   const unlink = (slot: number): void => {
     next[prev[slot]!] = next[slot]!;
@@ -239,8 +241,8 @@ export function createSearch<State>(
   /** Finds a read-only call in the window that fits the current state. */
   const placeableRead = (): number => {
     for (let at = next[slots]!; at !== -1 && (order[at]! & 1) === 0; at = next[at]!) {
-      const operation = operations[order[at]! >> 1]!;
-      if (model.isReadOnly?.(operation) && model.step(state, operation).ok) return at;
+      const index = order[at]! >> 1;
+      if (readOnly[index] === 1 && model.step(state, operations[index]!).ok) return at;
     }
     return -1;
   };
@@ -276,6 +278,9 @@ export function createSearch<State>(
         }
         fresh = false;
       }
+      // The reads in the window do not fit this state: `placeableRead` placed any that did
+      // (or found the result in the memo) when the state was reached. Pass over them.
+      while (slot !== -1 && (order[slot]! & 1) === 0 && readOnly[order[slot]! >> 1] === 1) slot = next[slot]!;
       const entry = slot === -1 ? -1 : order[slot]!;
       if (!backtrack && entry !== -1 && (entry & 1) === 0) {
         const index = entry >> 1;

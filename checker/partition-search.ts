@@ -185,11 +185,17 @@ export function createSearch<State>(
    * live return leads from `candidate` to a state its operation fits (the calls are
    * unlinked already).
    */
-  const reachable = (candidate: State): boolean => {
+  const reachable = (candidate: State, placed: number, placedReturnSlot: number): boolean => {
     let at = next[slots]!;
-    window.length = 0;
-    for (; at !== -1 && (order[at]! & 1) === 0; at = next[at]!) window.push(operations[order[at]! >> 1]!);
+    while (at !== -1 && (order[at]! & 1) === 0) at = next[at]!;
     if (at === -1) return true;
+    // A read placed before another operation's return leaves the state, and the operation
+    // that must come next, as they were when its parent was placed (and found reachable):
+    // leaving a read out of the window never changes where the others can lead.
+    if (readOnly[placed] === 1 && at < placedReturnSlot) return true;
+    window.length = 0;
+    for (let call = next[slots]!; call !== at; call = next[call]!)
+      window.push(operations[order[call]! >> 1]!);
     return model.couldReach!(candidate, operations[order[at]! >> 1]!, window);
   };
   /**
@@ -217,7 +223,7 @@ export function createSearch<State>(
       budget.chars += chars;
       memoChars += chars;
     }
-    if (model.couldReach !== undefined && !reachable(next)) {
+    if (model.couldReach !== undefined && !reachable(next, index, returnSlot)) {
       linearized[index] = 0;
       relink(returnSlot);
       relink(callSlot);

@@ -47,6 +47,28 @@ function pruneUnseenKvWrites(operations: Operation[]): Operation[] {
   );
 }
 
+/** Characters of a state compared with the text read (its last ones: where states differ). */
+const comparedChars = 32;
+
+/**
+ * False when no appends from `window` lead from `base` to `wanted`: `base` does not begin
+ * it (judged on its last `comparedChars` characters, enough to tell the states of one
+ * partition apart, so a long state is not compared whole at every step), or none of the
+ * appends comes next in it. True when unsure.
+ */
+function mayLeadTo(wanted: string, base: string, window: readonly Operation[]): boolean {
+  if (base.length > wanted.length) return false;
+  for (let at = base.length - 1; at >= 0 && at >= base.length - comparedChars; at--)
+    if (base.charCodeAt(at) !== wanted.charCodeAt(at)) return false;
+  if (wanted.length === base.length) return true;
+  for (const operation of window) {
+    if (operation.f !== 'append') continue;
+    const suffix = operation.input;
+    if (typeof suffix !== 'string' || suffix === '' || wanted.startsWith(suffix, base.length)) return true;
+  }
+  return false;
+}
+
 export function kvModel(options: ModelOptions): Model<unknown> {
   const initial = options.initialValue ?? null;
   // Strings (nearly every state) hash to themselves, copy-free; other values get a number
@@ -95,23 +117,12 @@ export function kvModel(options: ModelOptions): Model<unknown> {
       if (target.crashed || (target.f !== 'get' && target.f !== 'read')) return true;
       const wanted = target.output;
       if (typeof wanted !== 'string' || typeof state !== 'string') return true;
-      const continues = (base: string): boolean => {
-        if (!wanted.startsWith(base)) return false;
-        if (wanted.length === base.length) return true;
-        for (const operation of window) {
-          if (operation.f !== 'append') continue;
-          const suffix = operation.input;
-          if (typeof suffix !== 'string' || suffix === '' || wanted.startsWith(suffix, base.length))
-            return true;
-        }
-        return false;
-      };
-      if (continues(state)) return true;
+      if (mayLeadTo(wanted, state, window)) return true;
       for (const operation of window) {
         if (operation.f === 'cas') return true;
         if (operation.f === 'put' || operation.f === 'write') {
           const value = operation.input;
-          if (typeof value !== 'string' || continues(value)) return true;
+          if (typeof value !== 'string' || mayLeadTo(wanted, value, window)) return true;
         }
       }
       return false;

@@ -15,8 +15,10 @@ export function readJsonl(text: string, file: string): History {
     if (end === -1) end = text.length;
     line++;
     const lineText = text.slice(start, end);
+    // A line that opens an object is not blank: no need to trim it to see.
+    const blank = text.charCodeAt(start) !== 123 && lineText.trim() === '';
     start = end + 1;
-    if (lineText.trim() === '') continue;
+    if (blank) continue;
     let record: unknown;
     try {
       record = JSON.parse(lineText);

@@ -189,14 +189,21 @@ export function createSearch<State>(
     let at = next[slots]!;
     while (at !== -1 && (order[at]! & 1) === 0) at = next[at]!;
     if (at === -1) return true;
-    // A read placed before another operation's return leaves the state, and the operation
-    // that must come next, as they were when its parent was placed (and found reachable):
-    // leaving a read out of the window never changes where the others can lead.
+    // A read that was not the operation due next leaves the state and that operation as
+    // they were at its parent, and a read (which changes nothing) left out of the window
+    // never changes where the others can lead: the parent's answer stands.
     if (readOnly[placed] === 1 && at < placedReturnSlot) return true;
     window.length = 0;
     for (let call = next[slots]!; call !== at; call = next[call]!)
       window.push(operations[order[call]! >> 1]!);
     return model.couldReach!(candidate, operations[order[at]! >> 1]!, window);
+  };
+  /** Takes back the start of `place` for a placement that does not go ahead. */
+  const unplace = (index: number, callSlot: number, returnSlot: number): false => {
+    linearized[index] = 0;
+    relink(returnSlot);
+    relink(callSlot);
+    return false;
   };
   /**
    * Places operation `index` (its call at `callSlot`); false when the memo has seen the
@@ -210,12 +217,7 @@ export function createSearch<State>(
     // A read leaves the very same state: its name is known.
     const name = next === state ? nameNow : stateName(next);
     const key = memoKey(name);
-    if (memo.has(key)) {
-      linearized[index] = 0;
-      relink(returnSlot);
-      relink(callSlot);
-      return false;
-    }
+    if (memo.has(key)) return unplace(index, callSlot, returnSlot);
     if (budget.entries < budget.entriesMax && budget.chars < (budget.charsMax ?? memoCharsMax)) {
       memo.add(key);
       const chars = typeof key === 'number' ? numberKeyChars : key.length;
@@ -223,12 +225,9 @@ export function createSearch<State>(
       budget.chars += chars;
       memoChars += chars;
     }
-    if (model.couldReach !== undefined && !reachable(next, index, returnSlot)) {
-      linearized[index] = 0;
-      relink(returnSlot);
-      relink(callSlot);
-      return false;
-    }
+    // A dead end stays in the memo: no linearization goes on from it either.
+    if (model.couldReach !== undefined && !reachable(next, index, returnSlot))
+      return unplace(index, callSlot, returnSlot);
     top = {
       operation: index,
       stateBefore: state,

@@ -3,7 +3,8 @@
 // runs in that process), the fastest of several processes and runs. Each checker runs per case in its own process so
 // peak RSS is per case. `npm run bench:checker`; BENCH_CHECKER_QUICK=1 runs the cases of at most 10k
 // operations only, BENCH_CHECKER_CASES=TEXT[,TEXT...] only the cases whose name contains one (every
-// case is still generated, so a case's file is the same whatever is run), BENCH_CHECKER_KEEP=1 keeps the files.
+// case is still generated, so a case's file is the same whatever is run: the 100k files add about
+// ten seconds to a quick run), BENCH_CHECKER_KEEP=1 keeps the files.
 import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';

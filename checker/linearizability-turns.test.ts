@@ -5,6 +5,7 @@ import { describe, expect, test } from 'vitest';
 import { type History, pairOperations } from './history.js';
 import { HistoryBuilder } from './history-builder.js';
 import { checkLinearizable } from './linearizability.js';
+import { kvModel } from './models/kv.js';
 import { registerModel } from './models/register.js';
 
 /** Key "a": `writes` sequential writes, all valid. Key "b": a read of a value nobody wrote. */
@@ -60,6 +61,30 @@ describe('checkLinearizable() partitions in turns', () => {
     expect(result.partitions.map((partition) => [partition.name, partition.valid])).toEqual([
       ['a', 'unknown'],
     ]);
+  });
+
+  test('checkLinearizable() stops searching a proven stale get once it reaches it, also where the kv model prunes', () => {
+    // As above with the kv model, whose dead-end pruning rejects the last placement before
+    // the stale get: that placement must still count toward the longest prefix, or the
+    // search never sees it has reached the get and tries every order of the 12 puts.
+    const builder = new HistoryBuilder();
+    const text = (value: number) => ({ key: 'k', value: String(value) });
+    for (let value = 1; value <= 5; value++) builder.invoke(0, 'put', text(value)).ok(0, 'put', text(value));
+    for (let value = 6; value <= 17; value++) builder.invoke(value, 'put', text(value));
+    for (let value = 6; value <= 17; value++) builder.invoke(value + 100, 'get', { key: 'k' });
+    for (let value = 6; value <= 17; value++) builder.ok(value + 100, 'get', text(23 - value));
+    for (let value = 6; value <= 17; value++) builder.ok(value, 'put', text(value));
+    builder.invoke(1, 'get', { key: 'k' }).ok(1, 'get', { key: 'k', value: '1' });
+    const result = checkLinearizable(kvModel({}), pairOperations(builder.history), {
+      stepsPerClockCheck: 1,
+      suspectSearchStepsMax: 1,
+    });
+    expect(result.valid).toBe(false);
+    expect(result.explanation?.searchCutShort).toBe(true);
+    expect(result.explanation?.sentence).toMatch(
+      /^the get of k that returned "1", but the state is value "\d+"/,
+    );
+    expect(result.partitions[0]!.steps).toBeLessThan(1_000);
   });
 
   test('checkLinearizable() stops searching a proven stale read once it reaches it, with the same explanation', () => {

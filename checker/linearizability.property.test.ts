@@ -63,13 +63,15 @@ interface Action {
 /**
  * The histories the reference comparison draws: a cas-register; kv with numbers put and
  * appended (so states may be numbers); kv with text only (so every append extends a
- * string and the kv model's reachability pruning is exercised).
+ * string and the kv model's reachability pruning is exercised); the same with the empty
+ * string as the initial value, as Porcupine's kv format has it.
  */
-type ReferenceKind = 'cas-register' | 'kv' | 'kv-text';
+type ReferenceKind = 'cas-register' | 'kv' | 'kv-text' | 'kv-text-empty';
 
 /** Interprets actions: an idle client invokes, a busy one completes; open invokes stay crashed. */
 function historyOf(actions: Action[], kind: ReferenceKind): History {
   const isKv = kind !== 'cas-register';
+  const isText = kind === 'kv-text' || kind === 'kv-text-empty';
   const open = new Map<number, Action>();
   const history: History = [];
   /** kv-text: each key's value with every write applied at its completion. */
@@ -81,7 +83,7 @@ function historyOf(actions: Action[], kind: ReferenceKind): History {
       const f = isKv
         ? ({ read: 'get', write: 'put', cas: 'append' } as Record<string, string>)[action.f]!
         : action.f;
-      const written = kind === 'kv-text' && action.value !== null ? String(action.value) : action.value;
+      const written = isText && action.value !== null ? String(action.value) : action.value;
       const value =
         f === 'cas' ? [action.value, action.output] : f === 'read' || f === 'get' ? null : written;
       open.set(action.client, { ...action, f });
@@ -94,9 +96,9 @@ function historyOf(actions: Action[], kind: ReferenceKind): History {
     const last = history.findLast((event) => event.process === action.client)!;
     const value = isRead
       ? isKv && action.output !== null
-        ? kind === 'kv-text'
+        ? isText
           ? action.honest
-            ? (actual.get(invoke.key) ?? null)
+            ? (actual.get(invoke.key) ?? (kind === 'kv-text-empty' ? '' : null))
             : action.text
           : String(action.output)
         : action.output
@@ -123,19 +125,20 @@ const action = fc.record({
 });
 
 describe('checkHistory() against the brute-force reference', () => {
-  for (const kind of ['cas-register', 'kv', 'kv-text'] as const) {
+  for (const kind of ['cas-register', 'kv', 'kv-text', 'kv-text-empty'] as const) {
     const numRuns = kind === 'cas-register' ? referenceRuns : Math.ceil(referenceRuns / 5);
     test.prop([fc.array(action, { maxLength: 14 })], { seed, numRuns })(
       `checkHistory() agrees with checkByBruteForce() on small ${kind} histories`,
       (actions) => {
         const history = historyOf(actions, kind);
         const modelName = kind === 'cas-register' ? kind : 'kv';
-        const model = models.get(modelName)!({});
+        const modelOptions = kind === 'kv-text-empty' ? { initialValue: '' } : {};
+        const model = models.get(modelName)!(modelOptions);
         const operations = pairOperations(history);
         // The kv model's state is one key's value, so the reference checks each key alone too.
         const groups = model.partition ? model.partition(operations) : [{ name: '', operations }];
         const expected = groups.every((group) => checkByBruteForce(model, group.operations));
-        expect(checkHistory(history, { model: modelName }).valid).toBe(expected);
+        expect(checkHistory(history, { model: modelName, modelOptions }).valid).toBe(expected);
       },
     );
   }

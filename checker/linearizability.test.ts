@@ -168,6 +168,24 @@ describe('checkHistory() with the kv model', () => {
       .ok(3, 'put', { key: 'k2', value: 'w' }).history;
     expect(verdict('kv', history)).toBe(true);
   });
+
+  test('checkHistory() blames the get whose text no order of the appends gives, not an append before it', () => {
+    // The kv model rules out placements after which the get can no longer fit; the prefix
+    // that ends in such a dead end still counts as linearizable for the explanation.
+    const history = new HistoryBuilder()
+      .invoke(0, 'put', { key: 'k', value: 'a' })
+      .ok(0, 'put', { key: 'k', value: 'a' })
+      .invoke(0, 'append', { key: 'k', value: 'b' })
+      .ok(0, 'append', { key: 'k', value: 'b' })
+      .invoke(1, 'get', { key: 'k' })
+      .ok(1, 'get', { key: 'k', value: 'ax' }).history;
+    const result = checkHistory(history, { model: 'kv' });
+    expect(result.valid).toBe(false);
+    expect(result.explanation?.sentence).toBe(
+      'the get of k that returned "ax", but the state is value "ab" after the append of "b" to k, which had completed before the get began (partition k)',
+    );
+    expect(result.explanation?.couldNotPlace.map((stuck) => stuck.operation.f)).toEqual(['get']);
+  });
 });
 
 describe('checkHistory() with the etcd model', () => {

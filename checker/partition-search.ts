@@ -209,13 +209,13 @@ export function createSearch<State>(
    * Places operation `index` (its call at `callSlot`); false when the memo has seen the
    * result or the model proves it leads nowhere (`Model.couldReach`).
    */
-  const place = (index: number, callSlot: number, next: State, forced: boolean): boolean => {
+  const place = (index: number, callSlot: number, stateAfter: State, forced: boolean): boolean => {
     linearized[index] = 1;
     const returnSlot = positionOf[2 * index + 1]!;
     unlink(callSlot);
     unlink(returnSlot);
     // A read leaves the very same state: its name is known.
-    const name = next === state ? nameNow : stateName(next);
+    const name = stateAfter === state ? nameNow : stateName(stateAfter);
     const key = memoKey(name);
     if (memo.has(key)) return unplace(index, callSlot, returnSlot);
     if (budget.entries < budget.entriesMax && budget.chars < (budget.charsMax ?? memoCharsMax)) {
@@ -225,20 +225,23 @@ export function createSearch<State>(
       budget.chars += chars;
       memoChars += chars;
     }
-    // A dead end stays in the memo: no linearization goes on from it either.
-    if (model.couldReach !== undefined && !reachable(next, index, returnSlot))
-      return unplace(index, callSlot, returnSlot);
-    top = {
+    const frame: Frame<State> = {
       operation: index,
       stateBefore: state,
-      stateAfter: next,
+      stateAfter,
       nameBefore: nameNow,
       parent: top,
       depth: (top?.depth ?? 0) + 1,
       forced,
     };
-    if (best === undefined || top.depth > best.depth) best = top;
-    state = next;
+    // A dead end is still a linearizable prefix: the longest one found may end there (the
+    // explanation, and a proven-invalid search's stop, read it). It stays in the memo too:
+    // no linearization goes on from it.
+    if (best === undefined || frame.depth > best.depth) best = frame;
+    if (model.couldReach !== undefined && !reachable(stateAfter, index, returnSlot))
+      return unplace(index, callSlot, returnSlot);
+    top = frame;
+    state = stateAfter;
     nameNow = name;
     if (!operations[index]!.crashed) remaining--;
     return true;
@@ -283,8 +286,8 @@ export function createSearch<State>(
         }
         fresh = false;
       }
-      // The reads in the window do not fit this state: `placeableRead` placed any that did
-      // (or found the result in the memo) when the state was reached. Pass over them.
+      // The reads in the window do not fit this state: when it was reached, `placeableRead`
+      // placed any read that fits, or the placement failed and the search backtracked. Pass over them.
       while (slot !== -1 && (order[slot]! & 1) === 0 && readOnly[order[slot]! >> 1] === 1) slot = next[slot]!;
       const entry = slot === -1 ? -1 : order[slot]!;
       if (!backtrack && entry !== -1 && (entry & 1) === 0) {

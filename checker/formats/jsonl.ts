@@ -3,6 +3,8 @@ import type { History } from '../history.js';
 import { toEvent } from './event.js';
 import { FormatError } from './format-error.js';
 
+const openBrace = '{'.charCodeAt(0);
+
 export function readJsonl(text: string, file: string): History {
   const history: History = [];
   // Line by line without splitting the text first (no array of every line held at once)
@@ -16,7 +18,7 @@ export function readJsonl(text: string, file: string): History {
     line++;
     const lineText = text.slice(start, end);
     // A line that opens an object is not blank: no need to trim it to see.
-    const blank = text.charCodeAt(start) !== 123 && lineText.trim() === '';
+    const blank = text.charCodeAt(start) !== openBrace && lineText.trim() === '';
     start = end + 1;
     if (blank) continue;
     let record: unknown;

@@ -47,22 +47,22 @@ function pruneUnseenKvWrites(operations: Operation[]): Operation[] {
   );
 }
 
-/** Characters of a state compared with the text read (its last ones: where states differ). */
-const comparedChars = 32;
+/** Characters at most of a state compared with the text read: its last ones, where states of one key differ. */
+const comparedCharsMax = 32;
 
 /**
  * False when no appends from `window` lead from `base` to `wanted`: `base` does not begin
- * it (judged on its last `comparedChars` characters, enough to tell the states of one
- * partition apart, so a long state is not compared whole at every step), or none of the
- * appends comes next in it. True when unsure.
+ * it, or none of the appends comes next in it. True when unsure. Only the last
+ * `comparedCharsMax` characters of `base` are compared, so a long state is not compared
+ * whole at every step: a match there may still be no prefix, which only errs toward true.
  */
 function mayLeadTo(wanted: string, base: string, window: readonly Operation[]): boolean {
   if (base.length > wanted.length) return false;
-  for (let at = base.length - 1; at >= 0 && at >= base.length - comparedChars; at--)
+  for (let at = base.length - 1; at >= 0 && at >= base.length - comparedCharsMax; at--)
     if (base.charCodeAt(at) !== wanted.charCodeAt(at)) return false;
   if (wanted.length === base.length) return true;
   for (const operation of window) {
-    if (operation.f !== 'append') continue;
+    if (!kvAppends.has(operation.f)) continue;
     const suffix = operation.input;
     if (typeof suffix !== 'string' || suffix === '' || wanted.startsWith(suffix, base.length)) return true;
   }
@@ -114,13 +114,13 @@ export function kvModel(options: ModelOptions): Model<unknown> {
     // a put's value, then some appends: that text must begin what was read, and unless it
     // is all of it, one of the appends must come next in it.
     couldReach: (state: unknown, target: Operation, window: readonly Operation[]): boolean => {
-      if (target.crashed || (target.f !== 'get' && target.f !== 'read')) return true;
+      if (target.crashed || !kvReads.has(target.f)) return true;
       const wanted = target.output;
       if (typeof wanted !== 'string' || typeof state !== 'string') return true;
       if (mayLeadTo(wanted, state, window)) return true;
       for (const operation of window) {
         if (operation.f === 'cas') return true;
-        if (operation.f === 'put' || operation.f === 'write') {
+        if (kvWrites.has(operation.f)) {
           const value = operation.input;
           if (typeof value !== 'string' || mayLeadTo(wanted, value, window)) return true;
         }

@@ -126,21 +126,23 @@ export function createSearch<State>(
     }
     return id;
   };
+  /** The slot of the first live return: the operation due next. -1 when none is left. */
+  const firstLiveReturn = (): number => {
+    let at = next[slots]!;
+    while (at !== -1 && (order[at]! & 1) === 0) at = next[at]!;
+    return at;
+  };
   /**
    * The memo key of (linearized set, state). The set is every call before the first live
    * slot, plus the linearized calls between it and the first live return (all linearized
    * calls precede that return). Mostly those calls sit within `windowBits` slots of the
    * first, and the key is then one number (no string to build); otherwise a string. Which
    * form a key takes depends only on the key's content, so the memo stays exact.
+   * `dueSlot` is the first live return (`firstLiveReturn`).
    */
-  const memoKey = (name: string | number): string | number => {
+  const memoKey = (name: string | number, dueSlot: number): string | number => {
     const first = next[slots]!;
-    let end = slots;
-    if (first !== -1) {
-      let firstReturn = first;
-      while (firstReturn !== -1 && (order[firstReturn]! & 1) === 0) firstReturn = next[firstReturn]!;
-      if (firstReturn !== -1) end = firstReturn;
-    }
+    const end = dueSlot === -1 ? slots : dueSlot;
     if (typeof name === 'number' && (name + 1) * (slots + 1) < numericKeyRange) {
       let mask = 0;
       let narrow = true;
@@ -182,21 +184,24 @@ export function createSearch<State>(
   const window: Operation[] = [];
   /**
    * False when the model proves that no order of the unlinearized calls before the first
-   * live return leads from `candidate` to a state its operation fits (the calls are
-   * unlinked already).
+   * live return (at `dueSlot`) leads from `candidate` to a state its operation fits (the
+   * calls are unlinked already).
    */
-  const reachable = (candidate: State, placed: number, placedReturnSlot: number): boolean => {
-    let at = next[slots]!;
-    while (at !== -1 && (order[at]! & 1) === 0) at = next[at]!;
-    if (at === -1) return true;
+  const reachable = (
+    candidate: State,
+    placed: number,
+    placedReturnSlot: number,
+    dueSlot: number,
+  ): boolean => {
+    if (dueSlot === -1) return true;
     // A read that was not the operation due next leaves the state and that operation as
     // they were at its parent, and a read (which changes nothing) left out of the window
     // never changes where the others can lead: the parent's answer stands.
-    if (readOnly[placed] === 1 && at < placedReturnSlot) return true;
+    if (readOnly[placed] === 1 && dueSlot < placedReturnSlot) return true;
     window.length = 0;
-    for (let call = next[slots]!; call !== at; call = next[call]!)
+    for (let call = next[slots]!; call !== dueSlot; call = next[call]!)
       window.push(operations[order[call]! >> 1]!);
-    return model.couldReach!(candidate, operations[order[at]! >> 1]!, window);
+    return model.couldReach!(candidate, operations[order[dueSlot]! >> 1]!, window);
   };
   /** Takes back the start of `place` for a placement that does not go ahead. */
   const unplace = (index: number, callSlot: number, returnSlot: number): false => {
@@ -216,7 +221,8 @@ export function createSearch<State>(
     unlink(returnSlot);
     // A read leaves the very same state: its name is known.
     const name = stateAfter === state ? nameNow : stateName(stateAfter);
-    const key = memoKey(name);
+    const dueSlot = firstLiveReturn();
+    const key = memoKey(name, dueSlot);
     if (memo.has(key)) return unplace(index, callSlot, returnSlot);
     if (budget.entries < budget.entriesMax && budget.chars < (budget.charsMax ?? memoCharsMax)) {
       memo.add(key);
@@ -238,7 +244,7 @@ export function createSearch<State>(
     // explanation, and a proven-invalid search's stop, read it). It stays in the memo too:
     // no linearization goes on from it.
     if (best === undefined || frame.depth > best.depth) best = frame;
-    if (model.couldReach !== undefined && !reachable(stateAfter, index, returnSlot))
+    if (model.couldReach !== undefined && !reachable(stateAfter, index, returnSlot, dueSlot))
       return unplace(index, callSlot, returnSlot);
     top = frame;
     state = stateAfter;

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { FormatError, formats, type History, type Verdict } from '../checker/index.js';
 import { workloads } from '../workloads/registry.js';
-import { type CommandIo, UsageError } from './commands/command.js';
+import { type CommandIo, parseInputJson, readInput, UsageError } from './commands/command.js';
 import { checkRun } from './run-sim-check.js';
 import { exitCodeOfVerdict, verdictWord } from './sim-run-store.js';
 
@@ -17,22 +17,10 @@ export function isRunDirectory(path: string): boolean {
   return existsSync(path) && statSync(path).isDirectory() && existsSync(join(path, 'test.json'));
 }
 
-async function readText(io: CommandIo, path: string): Promise<string> {
-  try {
-    return await io.readFile(path);
-  } catch (error) {
-    throw new UsageError(`${path}: cannot read (${(error as NodeJS.ErrnoException).code ?? String(error)})`);
-  }
-}
-
 function jsonOf(text: string, file: string): Record<string, unknown> {
-  try {
-    const parsed: unknown = JSON.parse(text);
-    if (typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed))
-      return parsed as Record<string, unknown>;
-  } catch (error) {
-    throw new UsageError(`${file}: not JSON (${(error as Error).message})`);
-  }
+  const parsed = parseInputJson(text, file);
+  if (typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed))
+    return parsed as Record<string, unknown>;
   throw new UsageError(`${file}: expected a JSON object`);
 }
 
@@ -58,7 +46,7 @@ function sentenceOf(checker: Record<string, unknown>): string | undefined {
 /** Checks one run directory; every problem with its files names the file and field. */
 export async function checkRunDirectory(directory: string, io: CommandIo): Promise<RunDirectoryCheck> {
   const testFile = join(directory, 'test.json');
-  const test = jsonOf(await readText(io, testFile), testFile);
+  const test = jsonOf(await readInput(io, testFile), testFile);
   const name = test.workload;
   if (typeof name !== 'string' || !workloads.has(name)) {
     throw new UsageError(
@@ -66,7 +54,7 @@ export async function checkRunDirectory(directory: string, io: CommandIo): Promi
     );
   }
   const historyFile = join(directory, 'history.jsonl');
-  const historyText = await readText(io, historyFile);
+  const historyText = await readInput(io, historyFile);
   const startMs = performance.now();
   let history: History;
   try {
@@ -78,7 +66,7 @@ export async function checkRunDirectory(directory: string, io: CommandIo): Promi
   const results = checkRun(workloads.get(name)!({ keyPrefix: '' }), history);
   const ms = performance.now() - startMs;
   const resultsFile = join(directory, 'results.json');
-  const stored = existsSync(resultsFile) ? jsonOf(await readText(io, resultsFile), resultsFile) : undefined;
+  const stored = existsSync(resultsFile) ? jsonOf(await readInput(io, resultsFile), resultsFile) : undefined;
   const storedValid = stored?.valid as Verdict | undefined;
   const lines = results.checkers.map((checker) => {
     const sentence = sentenceOf(checker as unknown as Record<string, unknown>);

@@ -34,14 +34,8 @@ import {
   settingsOf,
 } from './docker-cluster-settings.js';
 import { buildImage, imageTags } from './docker-images.js';
-import type {
-  ClusterMember,
-  HostPort,
-  JoinPeer,
-  NodeCluster,
-  ReplaceOptions,
-  SutKind,
-} from './node-cluster.js';
+import type { ClusterMember, HostPort, NodeCluster, ReplaceOptions, SutKind } from './node-cluster.js';
+import { type JoinSpec, requireJoinOf } from './process-cluster.js';
 import { etcdctl } from './testing/etcdctl.js';
 
 // The reaper needs an image from a registry; docker-cleanup.ts does its job.
@@ -75,12 +69,6 @@ interface Member extends ClusterMember {
   logFollower?: ChildProcess;
   /** Containers created for this member so far (each replacement makes a new one). */
   containersCreated?: number;
-}
-
-/** How a replacing member joins: the current members and the cluster's id (etcd-ts needs both). */
-interface JoinSpec {
-  readonly members: readonly JoinPeer[];
-  readonly clusterIdHex: string;
 }
 
 /** Builds the image if needed, starts every member, resolves once all serve clients. */
@@ -329,19 +317,13 @@ class Cluster implements DockerCluster {
   async replace(name: string, options: ReplaceOptions): Promise<void> {
     const member = this.memberNamed(name);
     this.requireNotStopped(name);
-    if (!options.initialCluster.some((peer) => peer.name === name)) {
-      throw new ConfigError(
-        'initialCluster',
-        options.initialCluster.map((peer) => peer.name).join(','),
-        `it must include ${name}`,
-      );
-    }
-    for (const peer of options.initialCluster) this.memberNamed(peer.name);
+    const joining: JoinSpec = { members: options.initialCluster, clusterIdHex: options.clusterIdHex };
+    requireJoinOf(name, joining, 'initialCluster', (peer) => this.memberNamed(peer));
     if (member.container !== undefined) await run('docker', ['rm', '--force', this.idOf(member)]);
     member.logFollower?.kill('SIGKILL');
     member.state = 'killed';
     rmSync(join(member.dataDir, 'data'), { recursive: true, force: true });
-    this.joins.set(name, { members: options.initialCluster, clusterIdHex: options.clusterIdHex });
+    this.joins.set(name, joining);
     await this.create(member);
     try {
       await this.waitHealthy([member], this.settings.restartWaitMs);

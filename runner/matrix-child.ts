@@ -2,8 +2,8 @@
 // over IPC, runs and stores each one exactly as `etcd-chaos test` does, and replies with
 // progress and the run's summary. It exits when test-all disconnects.
 
-import { type ChildReply, type ChildRequest, quietIo, summaryOf } from './matrix-executor.js';
-import { storeSimRun } from './sim-run-store.js';
+import { type ChildReply, type ChildRequest, messageOf, quietIo, summaryOf } from './matrix-executor.js';
+import { storeSimRun, testCommandOf } from './sim-run-store.js';
 
 function reply(message: ChildReply): void {
   process.send?.(message);
@@ -17,9 +17,9 @@ async function runRequest(request: ChildRequest): Promise<void> {
       onProgress: (progress) => reply({ type: 'progress', progress }),
       refreshIndex: false,
     });
-    reply({ type: 'done', summary: summaryOf(stored, request.options) });
+    reply({ type: 'done', summary: summaryOf(stored, testCommandOf(request.options)) });
   } catch (error) {
-    reply({ type: 'failed', message: error instanceof Error ? error.message : String(error) });
+    reply({ type: 'failed', message: messageOf(error) });
   }
 }
 

@@ -7,7 +7,7 @@
 
 import type { CommandIo } from './commands/command.js';
 import type { MatrixRun } from './matrix.js';
-import type { MatrixExecutor, MatrixRunSummary } from './matrix-executor.js';
+import { type MatrixExecutor, messageOf, summaryOf } from './matrix-executor.js';
 import type { SutKind } from './node-cluster.js';
 import { dockerLauncher, processLauncher } from './process-prerequisites.js';
 import type { ClusterTestOptions } from './run-cluster.js';
@@ -23,10 +23,6 @@ export function clusterOptionsOf(run: MatrixRun, target: ClusterMatrixTarget): C
   // The simulator's own knob has no meaning on a real cluster.
   const { eventsMax: _simulatorOnly, ...shape } = run.options;
   return { ...shape, mode: target.mode, db: target.db };
-}
-
-function messageOf(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }
 
 export function clusterExecutor(
@@ -50,14 +46,7 @@ export function clusterExecutor(
               faults: progress.faults,
             }),
         });
-        const summary: MatrixRunSummary = {
-          verdict: stored.result.results.valid,
-          opCount: stored.result.opCount,
-          faultCount: stored.result.faultCount,
-          directory: stored.directory,
-          historyHash: stored.result.historyHash,
-          testCommand: clusterTestCommandOf(options),
-        };
+        const summary = summaryOf(stored, clusterTestCommandOf(options));
         return { type: 'done', summary, wallMs: Date.now() - startMs };
       } catch (error) {
         return { type: 'crashed', message: messageOf(error), wallMs: Date.now() - startMs };

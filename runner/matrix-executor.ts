@@ -11,8 +11,8 @@ import { fileURLToPath } from 'node:url';
 import type { Verdict } from '../checker/index.js';
 import type { CommandIo } from './commands/command.js';
 import type { MatrixRun } from './matrix.js';
-import type { SimProgress, SimTestOptions } from './run-sim.js';
-import { type StoredSimRun, storeSimRun, testCommandOf } from './sim-run-store.js';
+import type { SimProgress, SimTestOptions, SimTestResult } from './run-sim.js';
+import { storeSimRun, testCommandOf } from './sim-run-store.js';
 
 export interface MatrixRunSummary {
   readonly verdict: Verdict;
@@ -52,18 +52,26 @@ export const quietIo: CommandIo = {
   readFile: () => Promise.reject(new Error('a matrix run reads no files')),
 };
 
-export function summaryOf(stored: StoredSimRun, options: SimTestOptions): MatrixRunSummary {
+/** What test-all shows of a stored run, sim or cluster, with the command that reruns it. */
+export function summaryOf(
+  stored: {
+    readonly result: Pick<SimTestResult, 'results' | 'opCount' | 'faultCount' | 'historyHash'>;
+    readonly directory: string;
+  },
+  testCommand: string,
+): MatrixRunSummary {
   return {
     verdict: stored.result.results.valid,
     opCount: stored.result.opCount,
     faultCount: stored.result.faultCount,
     directory: stored.directory,
     historyHash: stored.result.historyHash,
-    testCommand: testCommandOf(options),
+    testCommand,
   };
 }
 
-function messageOf(error: unknown): string {
+/** A failed run's message for the summary table. */
+export function messageOf(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
 
@@ -78,7 +86,11 @@ export function inProcessExecutor(store: string): MatrixExecutor {
           onProgress,
           refreshIndex: false,
         });
-        return { type: 'done', summary: summaryOf(stored, run.options), wallMs: Date.now() - startMs };
+        return {
+          type: 'done',
+          summary: summaryOf(stored, testCommandOf(run.options)),
+          wallMs: Date.now() - startMs,
+        };
       } catch (error) {
         return { type: 'crashed', message: messageOf(error), wallMs: Date.now() - startMs };
       }

@@ -80,6 +80,22 @@ export interface JoinSpec {
   readonly clusterIdHex: string;
 }
 
+/**
+ * Refuses to replace member `name` with a join whose members leave it out (ConfigError on
+ * `field`), or name one `memberNamed` does not know (its own error).
+ */
+export function requireJoinOf(
+  name: string,
+  join: JoinSpec,
+  field: string,
+  memberNamed: (name: string) => unknown,
+): void {
+  if (!join.members.some((peer) => peer.name === name)) {
+    throw new ConfigError(field, join.members.map((peer) => peer.name).join(','), `it must include ${name}`);
+  }
+  for (const peer of join.members) memberNamed(peer.name);
+}
+
 export interface ProcessMember {
   readonly name: string;
   readonly clientUrl: string;
@@ -420,14 +436,7 @@ class Cluster implements ProcessCluster {
 
   async replace(name: string, join: JoinSpec, options: { waitMs?: number } = {}): Promise<boolean> {
     const member = this.memberNamed(name);
-    if (!join.members.some((peer) => peer.name === name)) {
-      throw new ConfigError(
-        'join.members',
-        join.members.map((peer) => peer.name).join(','),
-        `it must include ${name}`,
-      );
-    }
-    for (const peer of join.members) this.memberNamed(peer.name);
+    requireJoinOf(name, join, 'join.members', (peer) => this.memberNamed(peer));
     if (this.isRunning(name)) await this.kill(name, 'SIGKILL');
     rmSync(member.dataDir, { recursive: true, force: true });
     this.joins.set(name, join);

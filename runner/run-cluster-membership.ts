@@ -151,23 +151,20 @@ export class ClusterMembership {
     deadlineMs: number,
     attempt: () => Promise<MembershipOutcome<T>>,
   ): Promise<MembershipOutcome<T>> {
-    let last: MembershipOutcome<T> = { type: 'refused', reason: 'not tried' };
+    let reason = 'not tried';
     for (let tries = 0; tries < changeAttemptsMax; tries++) {
       if (tries > 0) {
         if (Date.now() + retryBackoffMs >= deadlineMs) {
-          return { type: 'refused', reason: `gave up after ${changeMsMax / 1000} s: ${describe(last)}` };
+          return { type: 'refused', reason: `gave up after ${changeMsMax / 1000} s: ${reason}` };
         }
         await this.sleep(retryBackoffMs);
       }
-      last = await attempt();
-      if (last.type === 'ok') return last;
+      const outcome = await attempt();
+      if (outcome.type === 'ok') return outcome;
+      reason = outcome.reason;
     }
-    return last;
+    return { type: 'refused', reason };
   }
-}
-
-function describe<T>(outcome: MembershipOutcome<T>): string {
-  return outcome.type === 'refused' ? outcome.reason : 'ok';
 }
 
 /** The parts of etcdctl's JSON this module reads, exported for its unit test. */

@@ -4,6 +4,7 @@
 // an empty disk under a new id, and a one-way cut blocks one direction only.
 
 import { describe, expect, test } from 'vitest';
+import { followSettlement, settledValue } from '../server/ports/testing/settlement.js';
 import type { NodeId } from '../server/raft/types.js';
 import { SimEtcdCluster } from './etcd-cluster.js';
 import { SimNemesisTarget } from './nemesis-target.js';
@@ -18,19 +19,10 @@ function clientOf(cluster: SimEtcdCluster, memberId: NodeId): SimClient {
 
 /** Runs the cluster until `promise` settles (bounded by virtual time). */
 async function settle<T>(cluster: SimEtcdCluster, promise: Promise<T>): Promise<T> {
-  let outcome: { ok: true; value: T } | { ok: false; error: unknown } | undefined;
-  promise.then(
-    (value) => {
-      outcome = { ok: true, value };
-    },
-    (error: unknown) => {
-      outcome = { ok: false, error };
-    },
-  );
-  const done = await cluster.runUntil(() => outcome !== undefined, { timeMsMax: 60_000 });
+  const settled = followSettlement(promise);
+  const done = await cluster.runUntil(() => settled() !== undefined, { timeMsMax: 60_000 });
   expect(done).toBe(true);
-  if (!outcome!.ok) throw outcome!.error;
-  return outcome!.value;
+  return settledValue(settled()!);
 }
 
 function okOf<T>(outcome: SimOutcome<T>): T {

@@ -1,7 +1,7 @@
 // Converts between the domain types an etcd-ts node's service speaks (lease ids as
 // numbers, exact below 2^53, which is all etcd-ts hands out) and the workload client's
-// (lease ids as decimal strings, exact for etcd's 63-bit ids). The in-process client and
-// the simulator's adapter call a service directly, so they convert here on the way in
+// (lease ids as decimal strings, exact for etcd's 63-bit ids). The clients that call a
+// service directly (service-client.ts: in-process and simulated) convert here on the way in
 // and out; the gRPC client never needs this, it carries the digits end to end.
 
 import type * as api from '../server/api/types.js';

@@ -17,7 +17,7 @@ import {
 } from '../../checker/index.js';
 import { isRunDirectory, reportRunDirectory } from '../check-run-dir.js';
 import { dedicatedCheckers } from './check-checkers.js';
-import { type Command, type CommandIo, exitCodes, UsageError } from './command.js';
+import { type Command, type CommandIo, exitCodes, readInput, UsageError } from './command.js';
 
 const usage =
   'usage: etcd-chaos check (--model M | --checker C) [--format F] [--timeout S] [--workers N] [--json] FILE...';
@@ -157,14 +157,7 @@ async function checkText(text: string, file: string, args: CheckArgs): Promise<F
 }
 
 async function checkFile(file: string, args: CheckArgs, io: CommandIo): Promise<FileOutcome> {
-  let text: string;
-  try {
-    text = await io.readFile(file);
-  } catch (error) {
-    throw new UsageError(
-      `${file}: cannot read (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`,
-    );
-  }
+  const text = await readInput(io, file);
   try {
     return await checkText(text, file, args);
   } catch (error) {

@@ -18,3 +18,23 @@ export const exitCodes = { valid: 0, invalid: 1, unknown: 2, badInput: 254, cras
 export class UsageError extends Error {
   override name = 'UsageError';
 }
+
+/** Reads an input file through `io`; one it cannot read is bad input naming the file. */
+export async function readInput(io: CommandIo, path: string): Promise<string> {
+  try {
+    return await io.readFile(path);
+  } catch (error) {
+    throw new UsageError(
+      `${path}: cannot read (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`,
+    );
+  }
+}
+
+/** Parses an input file's JSON; text that is not JSON is bad input naming the file. */
+export function parseInputJson(text: string, file: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch (error) {
+    throw new UsageError(`${file}: not JSON (${(error as Error).message})`);
+  }
+}

@@ -8,24 +8,11 @@ import { join } from 'node:path';
 import { ConfigError } from '../../server/config-error.js';
 import { type SimTestOptions, sha256Hex, validateSimOptions } from '../run-sim.js';
 import { exitCodeOfVerdict, runWithProgress, verdictWord } from '../sim-run-store.js';
-import { type Command, exitCodes, UsageError } from './command.js';
-
-async function readText(read: (path: string) => Promise<string>, path: string): Promise<string> {
-  try {
-    return await read(path);
-  } catch (error) {
-    throw new UsageError(`${path}: cannot read (${(error as NodeJS.ErrnoException).code ?? String(error)})`);
-  }
-}
+import { type Command, exitCodes, parseInputJson, readInput, UsageError } from './command.js';
 
 /** The run's options from test.json; every problem names the file and field. */
 export function simOptionsOf(testJsonText: string, file: string): SimTestOptions {
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(testJsonText);
-  } catch (error) {
-    throw new UsageError(`${file}: not JSON (${(error as Error).message})`);
-  }
+  const parsed = parseInputJson(testJsonText, file);
   const record = (typeof parsed === 'object' && parsed !== null ? parsed : {}) as Record<string, unknown>;
   if (record.mode !== 'sim') {
     throw new UsageError(`${file}: mode: only sim runs can be replayed, got ${JSON.stringify(record.mode)}`);
@@ -54,8 +41,8 @@ export const replayCommand: Command = {
     if (directory === undefined || rest.length > 0)
       throw new UsageError('usage: etcd-chaos replay <run dir>');
     const testFile = join(directory, 'test.json');
-    const options = simOptionsOf(await readText(io.readFile, testFile), testFile);
-    const storedHash = sha256Hex(await readText(io.readFile, join(directory, 'history.jsonl')));
+    const options = simOptionsOf(await readInput(io, testFile), testFile);
+    const storedHash = sha256Hex(await readInput(io, join(directory, 'history.jsonl')));
     io.stdout(`replaying ${directory}\nseed ${options.seed}\n`);
     const result = await runWithProgress(options, io);
     io.stdout(`verdict: ${verdictWord(result.results.valid)}\n`);

@@ -368,12 +368,7 @@ export class EtcdNode implements EtcdService {
   }
 
   /**
-   * etcd's strict reconfiguration check: a change of voters must leave enough started
-   * members (those that published their name) for a quorum of the new voter set, or the
-   * cluster would stop on its own change.
-   */
-  /**
-   * What the strict reconfiguration check sees. Only the leader hears from every voter
+   * What the strict reconfiguration check (reconfig-check.ts) sees. Only the leader hears from every voter
    * (heartbeat responses), so only the leader judges who is connected; a follower checks
    * the started members only.
    */
@@ -509,7 +504,7 @@ export class EtcdNode implements EtcdService {
     if (startedMs > this.leaderElectedMs - 2 * electionMs && startedMs < this.leaderElectedMs) {
       return EtcdError.of('timeoutDueToLeaderFail');
     }
-    if (!this.isLeader && this.leaderId !== 0 && !this.leaderReachable()) {
+    if (this.leaderId !== 0 && !this.leaderReachable()) {
       return EtcdError.of('timeoutDueToConnectionLost');
     }
     return EtcdError.of('timeout');

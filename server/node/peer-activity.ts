@@ -27,9 +27,7 @@ export class PeerActivity {
           this.lastHeardMs.set(message.from, this.clock.nowMs());
           handler(message);
         }),
-      ...(transport.isReachable === undefined
-        ? {}
-        : { isReachable: (peer: NodeId) => transport.isReachable?.(peer) ?? true }),
+      ...(transport.isReachable === undefined ? {} : { isReachable: transport.isReachable.bind(transport) }),
       close: () => transport.close(),
     };
   }

@@ -4,7 +4,7 @@
 // outcomes, which the history must carry as `info` for the checker to stay sound.
 
 import type { Random } from '../../server/ports/random.js';
-import type { WorkloadService } from '../in-process-client.js';
+import type { WorkloadService } from '../service-client.js';
 
 export function lossyService(
   inner: WorkloadService,

@@ -34,7 +34,7 @@ import type {
   WatchCreateRequest,
 } from '../../server/api/types.js';
 import type { Clock, TimerHandle } from '../../server/ports/clock.js';
-import type { WorkloadService } from '../in-process-client.js';
+import type { WorkloadService } from '../service-client.js';
 import { bytes, text } from '../workload.js';
 
 export interface MemoryEtcdOptions {

@@ -4,6 +4,7 @@
 // setImmediate to let microtask chains run, which product code never does.
 
 import type { Clock, TimerHandle } from '../clock.js';
+import { followSettlement, settledValue } from './settlement.js';
 
 /** Timers one advance may fire; more is a timer re-arming itself at no delay. */
 const firingsMax = 10_000;
@@ -70,26 +71,15 @@ export class ManualClock implements Clock {
 
   /** Runs the world until `promise` settles, at most `stepsMax` timer firings. */
   async drive<T>(promise: Promise<T>, stepsMax = 1_000_000): Promise<T> {
-    // Settle into a record at once, so a rejection is handled even while we wait.
-    let outcome: { ok: true; value: T } | { ok: false; error: unknown } | undefined;
-    promise.then(
-      (value) => {
-        outcome = { ok: true, value };
-      },
-      (error: unknown) => {
-        outcome = { ok: false, error };
-      },
-    );
-    const result = (): T => {
-      if (outcome?.ok === true) return outcome.value;
-      throw (outcome as { error: unknown }).error;
-    };
+    const settled = followSettlement(promise);
     for (let step = 0; step < stepsMax; step++) {
       await new Promise((resolve) => setImmediate(resolve));
-      if (outcome !== undefined) return result();
+      const outcome = settled();
+      if (outcome !== undefined) return settledValue(outcome);
       if (!this.fireNext()) {
         await new Promise((resolve) => setImmediate(resolve));
-        if (outcome !== undefined) return result();
+        const outcomeAtEnd = settled();
+        if (outcomeAtEnd !== undefined) return settledValue(outcomeAtEnd);
         throw new Error(
           `ManualClock.drive: nothing left to run at ${this.now} ms and the promise is still pending`,
         );

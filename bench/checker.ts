@@ -11,7 +11,13 @@ import { availableParallelism, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
-import { checkHistoryInWorkers, formats, inThreadMsMaxDefault, writeJsonl } from '../checker/index.js';
+import {
+  checkHistoryInWorkers,
+  decodeText,
+  formats,
+  inThreadMsMaxDefault,
+  writeJsonl,
+} from '../checker/index.js';
 import { injectStaleRead, simulateHistory } from '../checker/simulate.js';
 import { Xoshiro128 } from '../server/ports/random.js';
 
@@ -77,7 +83,7 @@ const workers = availableParallelism();
 /** Reads, parses and checks `file` once, timing all of it (the span the Go harness times too). */
 async function checkOnce(file: string, model: string): Promise<{ valid: boolean | 'unknown'; ms: number }> {
   const startMs = performance.now();
-  const { history, modelOptions } = formats.get('jsonl')!.read(readFileSync(file, 'utf8'), file);
+  const { history, modelOptions } = formats.get('jsonl')!.read(decodeText(readFileSync(file)), file);
   const result = await checkHistoryInWorkers(history, {
     model,
     modelOptions,

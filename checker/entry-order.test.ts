@@ -1,4 +1,4 @@
-// The numeric-sort fast path of buildOrder() must order entries exactly as comparing does.
+// buildOrder()'s merge and numeric-sort paths must order entries exactly as comparing does.
 import { fc, test } from '@fast-check/vitest';
 import { expect } from 'vitest';
 import { buildOrder, buildOrderByComparing } from './entry-order.js';
@@ -34,6 +34,38 @@ test.prop([operationsArbitrary], { seed: 20261124, numRuns: runs })(
     expect([...buildOrder(operations)]).toEqual([...buildOrderByComparing(operations)]);
   },
 );
+
+const shuffledArbitrary = operationsArbitrary.chain((operations) =>
+  fc.shuffledSubarray(operations, { minLength: operations.length, maxLength: operations.length }),
+);
+
+test.prop([shuffledArbitrary], { seed: 20261125, numRuns: runs })(
+  'buildOrder() orders operations out of call order as buildOrderByComparing() does',
+  (shuffled) => {
+    expect([...buildOrder(shuffled)]).toEqual([...buildOrderByComparing(shuffled)]);
+  },
+);
+
+test('buildOrder() sorts when returns come far out of call order', () => {
+  // Operation i returns after every later one: ordering the returns by insertion would
+  // take about n²/2 moves, past the merge's bound.
+  const operations: Operation[] = Array.from({ length: 200 }, (_, id) => ({
+    id,
+    process: id,
+    f: 'write',
+    key: undefined,
+    input: id,
+    output: undefined,
+    crashed: false,
+    callIndex: id,
+    returnIndex: 1_000 - id,
+    callTime: id,
+    returnTime: 0,
+  }));
+  const order = [...buildOrder(operations)];
+  expect(order).toEqual([...buildOrderByComparing(operations)]);
+  expect(order.slice(198, 202)).toEqual([2 * 198, 2 * 199, 2 * 199 + 1, 2 * 198 + 1]);
+});
 
 test('buildOrder() falls back to comparing for fractional positions', () => {
   const operation: Operation = {

@@ -10,7 +10,14 @@ export type { CycleAnomaly, Edge, EdgeKind } from './elle/graph.js';
 export { checkListAppend, type DirectAnomaly, type ElleResult } from './elle/list-append.js';
 export { checkRwRegister } from './elle/rw-register.js';
 export type { Explanation, StuckOperation } from './explanation.js';
-export { FormatError, formats, type HistoryFormat, writeEdnHistory, writeJsonl } from './formats/index.js';
+export {
+  decodeText,
+  FormatError,
+  formats,
+  type HistoryFormat,
+  writeEdnHistory,
+  writeJsonl,
+} from './formats/index.js';
 export {
   type EventType,
   type History,

@@ -101,9 +101,13 @@ export function createSearch<State>(
   const memo = new Set<string | number>();
   let memoChars = 0;
   let remaining = 0;
-  for (const operation of operations) if (!operation.crashed) remaining++;
   /** 1 for the operations that never change the state (`Model.isReadOnly`). */
-  const readOnly = Uint8Array.from(operations, (operation) => (model.isReadOnly?.(operation) ? 1 : 0));
+  const readOnly = new Uint8Array(count);
+  for (let index = 0; index < count; index++) {
+    const operation = operations[index]!;
+    if (!operation.crashed) remaining++;
+    if (model.isReadOnly?.(operation)) readOnly[index] = 1;
+  }
 
   const unlink = (slot: number): void => {
     next[prev[slot]!] = next[slot]!;
@@ -181,7 +185,6 @@ export function createSearch<State>(
     budget.chars -= memoChars;
     budget.stateIds -= stateIds.size;
   };
-  const window: Operation[] = [];
   /**
    * False when the model proves that no order of the unlinearized calls before the first
    * live return (at `dueSlot`) leads from `candidate` to a state its operation fits (the
@@ -198,7 +201,8 @@ export function createSearch<State>(
     // they were at its parent, and a read (which changes nothing) left out of the window
     // never changes where the others can lead: the parent's answer stands.
     if (readOnly[placed] === 1 && dueSlot < placedReturnSlot) return true;
-    window.length = 0;
+    // A new array each time: cheaper than emptying one (setting length calls into the runtime).
+    const window: Operation[] = [];
     for (let call = next[slots]!; call !== dueSlot; call = next[call]!)
       window.push(operations[order[call]! >> 1]!);
     return model.couldReach!(candidate, operations[order[dueSlot]! >> 1]!, window);
@@ -223,14 +227,15 @@ export function createSearch<State>(
     const name = stateAfter === state ? nameNow : stateName(stateAfter);
     const dueSlot = firstLiveReturn();
     const key = memoKey(name, dueSlot);
-    if (memo.has(key)) return unplace(index, callSlot, returnSlot);
     if (budget.entries < budget.entriesMax && budget.chars < (budget.charsMax ?? memoCharsMax)) {
-      memo.add(key);
+      // One hash lookup: the memo grows unless it held the key already.
+      const size = memo.size;
+      if (memo.add(key).size === size) return unplace(index, callSlot, returnSlot);
       const chars = typeof key === 'number' ? numberKeyChars : key.length;
       budget.entries++;
       budget.chars += chars;
       memoChars += chars;
-    }
+    } else if (memo.has(key)) return unplace(index, callSlot, returnSlot);
     const frame: Frame<State> = {
       operation: index,
       stateBefore: state,

@@ -4,6 +4,7 @@ import { realpathSync } from 'node:fs';
 // to exit codes (254 bad arguments or input, one line, no stack trace; 255 crash).
 import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
+import { decodeText } from '../checker/index.js';
 import { type CommandIo, exitCodes, UsageError } from './commands/command.js';
 import { commands } from './commands/index.js';
 
@@ -49,7 +50,7 @@ if (invokedDirectly()) {
   const io: CommandIo = {
     stdout: (text) => process.stdout.write(text),
     stderr: (text) => process.stderr.write(text),
-    readFile: (path) => readFile(path, 'utf8'),
+    readFile: async (path) => decodeText(await readFile(path)),
   };
   main(process.argv.slice(2), io).then(
     (code) => {

@@ -9,6 +9,7 @@ import { readEdnHistory, writeEdnHistory } from './edn-history.js';
 import { FormatError } from './format-error.js';
 import { formats } from './index.js';
 import { readJsonl, writeJsonl } from './jsonl.js';
+import { decodeText } from './text.js';
 
 function check(format: string, model: string, text: string) {
   const { history, modelOptions } = formats.get(format)!.read(text, 'input');
@@ -196,4 +197,20 @@ describe('writers', () => {
       expect(readEdnHistory(writeEdnHistory(history), 'x')).toEqual(history);
     },
   );
+});
+
+test.prop([fc.string({ unit: 'grapheme' })], { seed: 20261125, numRuns: 500 })(
+  'decodeText() reads any text as UTF-8 does, ASCII or not',
+  (text) => {
+    const bytes = Buffer.from(text, 'utf8');
+    expect(decodeText(bytes)).toBe(bytes.toString('utf8'));
+    expect(decodeText(bytes)).toBe(text);
+  },
+);
+
+test('decodeText() keeps non-ASCII values of a JSONL line', () => {
+  const line = '{"index":0,"time":0,"process":0,"type":"invoke","f":"write","value":"café ☕"}\n';
+  expect(readJsonl(decodeText(Buffer.from(line, 'utf8')), 'input')[0]!.value).toBe('café ☕');
+  const ascii = '{"f":"x"}';
+  expect(decodeText(Buffer.from(ascii, 'utf8'))).toBe(ascii);
 });

@@ -16,3 +16,4 @@ export { writeEdnHistory } from './edn-history.js';
 export type { HistoryFormat } from './format.js';
 export { FormatError } from './format-error.js';
 export { writeJsonl } from './jsonl.js';
+export { decodeText } from './text.js';

@@ -1,9 +1,45 @@
 // Our own history format (DESIGN.md): one JSON event per line.
-import type { History } from '../history.js';
+import type { EventType, History, HistoryEvent } from '../history.js';
 import { toEvent } from './event.js';
 import { FormatError } from './format-error.js';
 
 const openBrace = '{'.charCodeAt(0);
+
+/**
+ * A line as our writers print an event: the fields in order, integers of at most 16
+ * digits (always finite), strings with no escapes or control characters, a value that
+ * is such a string, such an integer or null. Such a line holds a valid event whose
+ * fields the match gives, so it is read without JSON.parse and toEvent (a few times
+ * faster: JSON.parse took 0.5 µs a line on bench:checker's files, most of the check);
+ * any other line takes them. Sticky: it matches at `lastIndex` only.
+ */
+const canonicalLine =
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: JSON strings hold no raw control characters; such lines go to JSON.parse, which refuses them.
+  /\{"index":(0|[1-9]\d{0,15}),"time":(0|[1-9]\d{0,15}),"process":(0|[1-9]\d{0,15}),"type":"(invoke|ok|fail|info)","f":"([^"\\\x00-\x1f]*)"(?:,"key":"([^"\\\x00-\x1f]*)")?(?:,"value":(?:"([^"\\\x00-\x1f]*)"|(-?(?:0|[1-9]\d{0,15}))|(null)))?\}(?:\n|$)/y;
+
+/** The event of a `canonicalLine` match: what JSON.parse gives for the line, field for field. */
+function canonicalEvent(match: RegExpExecArray): HistoryEvent {
+  const index = Number(match[1]);
+  const time = Number(match[2]);
+  const process = Number(match[3]);
+  const type = match[4] as EventType;
+  const f = match[5]!;
+  const key = match[6];
+  const value =
+    match[7] !== undefined
+      ? match[7]
+      : match[8] !== undefined
+        ? Number(match[8])
+        : match[9] !== undefined
+          ? null
+          : undefined;
+  if (key === undefined) {
+    return value === undefined ? { index, time, process, type, f } : { index, time, process, type, f, value };
+  }
+  return value === undefined
+    ? { index, time, process, type, f, key }
+    : { index, time, process, type, f, key, value };
+}
 
 export function readJsonl(text: string, file: string): History {
   const history: History = [];
@@ -13,9 +49,16 @@ export function readJsonl(text: string, file: string): History {
   // One place for every line: toEvent reads it only to name where an error is.
   const place = { file, line, position: 0 };
   for (let start = 0; start < text.length; ) {
+    line++;
+    canonicalLine.lastIndex = start;
+    const match = canonicalLine.exec(text);
+    if (match !== null) {
+      history.push(canonicalEvent(match));
+      start = canonicalLine.lastIndex;
+      continue;
+    }
     let end = text.indexOf('\n', start);
     if (end === -1) end = text.length;
-    line++;
     const lineText = text.slice(start, end);
     // A line that opens an object is not blank: no need to trim it to see.
     const blank = text.charCodeAt(start) !== openBrace && lineText.trim() === '';

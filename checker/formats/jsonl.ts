@@ -18,13 +18,15 @@ const canonicalLine =
   /\{"index":(0|[1-9]\d{0,15}),"time":(0|[1-9]\d{0,15}),"process":(0|[1-9]\d{0,15}),"type":"(invoke|ok|fail|info)","f":"([^"\\\x00-\x1f]*)"(?:,"key":"([^"\\\x00-\x1f]*)")?(?:,"value":(?:"([^"\\\x00-\x1f]*)"|(-?(?:0|[1-9]\d{0,15}))|(null)))?\}(?:\n|$)/y;
 
 /** The event of a `canonicalLine` match: what JSON.parse gives for the line, field for field. */
-function canonicalEvent(match: RegExpExecArray): HistoryEvent {
+function canonicalEvent(match: RegExpExecArray, names: Map<string, string>): HistoryEvent {
   const index = Number(match[1]);
   const time = Number(match[2]);
   const process = Number(match[3]);
-  const type = match[4] as EventType;
-  const f = match[5]!;
-  const key = match[6];
+  const type = eventTypeOf(match[4]!);
+  let f = match[5]!;
+  f = names.get(f) ?? remember(names, f);
+  let key = match[6];
+  if (key !== undefined) key = names.get(key) ?? remember(names, key);
   const value =
     match[7] !== undefined
       ? match[7]
@@ -41,8 +43,18 @@ function canonicalEvent(match: RegExpExecArray): HistoryEvent {
     : { index, time, process, type, f, key, value };
 }
 
+function eventTypeOf(text: string): EventType {
+  return text === 'invoke' ? 'invoke' : text === 'ok' ? 'ok' : text === 'fail' ? 'fail' : 'info';
+}
+
+function remember(names: Map<string, string>, name: string): string {
+  if (names.size < 65_536) names.set(name, name);
+  return name;
+}
+
 export function readJsonl(text: string, file: string): History {
   const history: History = [];
+  const names = new Map<string, string>();
   // Line by line without splitting the text first (no array of every line held at once)
   // nor trimming each line (JSON.parse skips the whitespace around a value itself).
   let line = 0;
@@ -53,7 +65,7 @@ export function readJsonl(text: string, file: string): History {
     canonicalLine.lastIndex = start;
     const match = canonicalLine.exec(text);
     if (match !== null) {
-      history.push(canonicalEvent(match));
+      history.push(canonicalEvent(match, names));
       start = canonicalLine.lastIndex;
       continue;
     }

@@ -63,7 +63,11 @@ const valueText = fc.oneof(
 const lineText = fc
   .record({
     index: integerText,
-    time: integerText,
+    time: fc.oneof(
+      { weight: 3, arbitrary: integerText },
+      { weight: 2, arbitrary: fc.double({ min: 0, max: 1e6, noNaN: true }).map(String) },
+      { weight: 1, arbitrary: fc.stringMatching(/^[0-9]{1,3}\.[0-9]{0,20}$/) },
+    ),
     process: fc.oneof(
       { weight: 6, arbitrary: integerText },
       { weight: 1, arbitrary: fc.constant('"nemesis"') },

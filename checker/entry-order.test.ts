@@ -6,27 +6,31 @@ import type { Operation } from './history.js';
 
 const runs = Number(process.env.CHECKER_PROPERTY_RUNS ?? 200);
 
-/** Operations with distinct integer positions; some crashed (return at Infinity). */
-const operationsArbitrary = fc.array(fc.tuple(fc.nat(20), fc.boolean()), { maxLength: 30 }).map((shapes) => {
-  let position = 0;
-  const operations: Operation[] = shapes.map(([length, crashed], id) => {
-    const callIndex = position++;
-    return {
-      id,
-      process: id,
-      f: 'write',
-      key: undefined,
-      input: id,
-      output: undefined,
-      crashed,
-      callIndex,
-      returnIndex: crashed ? Number.POSITIVE_INFINITY : callIndex + 1 + length * 1000 + id,
-      callTime: callIndex,
-      returnTime: 0,
-    };
-  });
-  return operations;
-});
+/** A write of its id, called and returning at the given positions (Infinity: crashed). */
+function write(id: number, callIndex: number, returnIndex: number): Operation {
+  return {
+    id,
+    process: id,
+    f: 'write',
+    key: undefined,
+    input: id,
+    output: undefined,
+    crashed: returnIndex === Number.POSITIVE_INFINITY,
+    callIndex,
+    returnIndex,
+    callTime: callIndex,
+    returnTime: 0,
+  };
+}
+
+/** Operations in call order with integer positions (a return may share a later call's); some crashed. */
+const operationsArbitrary = fc
+  .array(fc.tuple(fc.nat(20), fc.boolean()), { maxLength: 30 })
+  .map((shapes) =>
+    shapes.map(([length, crashed], id) =>
+      write(id, id, crashed ? Number.POSITIVE_INFINITY : id + 1 + length * 1000 + id),
+    ),
+  );
 
 test.prop([operationsArbitrary], { seed: 20261124, numRuns: runs })(
   'buildOrder() orders entries as buildOrderByComparing() does',
@@ -49,39 +53,14 @@ test.prop([shuffledArbitrary], { seed: 20261125, numRuns: runs })(
 test('buildOrder() sorts when returns come far out of call order', () => {
   // Operation i returns after every later one: ordering the returns by insertion would
   // take about n²/2 moves, past the merge's bound.
-  const operations: Operation[] = Array.from({ length: 200 }, (_, id) => ({
-    id,
-    process: id,
-    f: 'write',
-    key: undefined,
-    input: id,
-    output: undefined,
-    crashed: false,
-    callIndex: id,
-    returnIndex: 1_000 - id,
-    callTime: id,
-    returnTime: 0,
-  }));
+  const operations = Array.from({ length: 200 }, (_, id) => write(id, id, 1_000 - id));
   const order = [...buildOrder(operations)];
   expect(order).toEqual([...buildOrderByComparing(operations)]);
   expect(order.slice(198, 202)).toEqual([2 * 198, 2 * 199, 2 * 199 + 1, 2 * 198 + 1]);
 });
 
-test('buildOrder() falls back to comparing for fractional positions', () => {
-  const operation: Operation = {
-    id: 0,
-    process: 0,
-    f: 'write',
-    key: undefined,
-    input: 1,
-    output: undefined,
-    crashed: false,
-    callIndex: 0.5,
-    returnIndex: 2.25,
-    callTime: 0,
-    returnTime: 1,
-  };
-  expect([...buildOrder([operation, { ...operation, id: 1, callIndex: 1, returnIndex: 1.5 }])]).toEqual([
-    0, 2, 3, 1,
-  ]);
+test('buildOrder() orders fractional positions, in call order or not', () => {
+  expect([...buildOrder([write(0, 0.5, 2.25), write(1, 1, 1.5)])]).toEqual([0, 2, 3, 1]);
+  // Out of call order, and not one number each: the comparing sort.
+  expect([...buildOrder([write(0, 1, 1.5), write(1, 0.5, 2.25)])]).toEqual([2, 0, 1, 3]);
 });

@@ -64,3 +64,10 @@ test('buildOrder() orders fractional positions, in call order or not', () => {
   // Out of call order, and not one number each: the comparing sort.
   expect([...buildOrder([write(0, 1, 1.5), write(1, 0.5, 2.25)])]).toEqual([2, 0, 1, 3]);
 });
+
+test('buildOrder() orders positions no file has (an infinite call, a NaN return) as comparing does', () => {
+  const infiniteCall = [write(0, 0, Number.POSITIVE_INFINITY), write(1, Number.POSITIVE_INFINITY, 2)];
+  expect([...buildOrder(infiniteCall)]).toEqual([...buildOrderByComparing(infiniteCall)]);
+  const nanReturn = [write(0, 0, Number.NaN), write(1, 1, 0.5)];
+  expect([...buildOrder(nanReturn)]).toEqual([...buildOrderByComparing(nanReturn)]);
+});

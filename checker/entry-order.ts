@@ -27,10 +27,13 @@ export function buildOrder(operations: Operation[]): Int32Array {
   let lastCall = Number.NEGATIVE_INFINITY;
   for (let i = 0; i < count; i++) {
     const operation = operations[i]!;
-    if (!(operation.callIndex > lastCall)) return buildOrderBySorting(operations);
+    // Out of call order, or positions no file has (NaN, an infinite call): sort.
+    if (!(operation.callIndex > lastCall) || operation.callIndex === Number.POSITIVE_INFINITY)
+      return buildOrderBySorting(operations);
     lastCall = operation.callIndex;
     const position = operation.returnIndex;
     if (position === Number.POSITIVE_INFINITY) continue;
+    if (Number.isNaN(position)) return buildOrderBySorting(operations);
     let at = returningCount++;
     while (at > 0 && returnAt[at - 1]! > position) {
       returning[at] = returning[at - 1]!;

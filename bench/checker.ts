@@ -67,16 +67,16 @@ interface Measurement {
  * mostly pays for collecting the first one's garbage (a 15-17 ms mark-compact on the kv
  * cases), so 10k cases take 5.
  */
-function runsFor(benchCase: BenchCase): number {
-  return benchCase.operations <= 1_000 ? 20 : benchCase.operations <= 10_000 ? 5 : 1;
+function runsFor(operations: number): number {
+  return operations <= 1_000 ? 20 : operations <= 10_000 ? 5 : 1;
 }
 
 /**
  * Processes per case and side; the fastest cold run of them counts. On a shared machine
  * interference only adds time, so the fastest of a few is the closest to the real cost.
  */
-function processesFor(benchCase: BenchCase): number {
-  return benchCase.operations <= 10_000 ? 3 : 1;
+function processesFor(operations: number): number {
+  return operations <= 10_000 ? 3 : 1;
 }
 
 /** Worker threads for our checker: the CLI's default. */
@@ -165,7 +165,8 @@ function main(): void {
   console.log(
     'Both sides time the same span in their own process: read the file, parse it, check it (process start and, for us, module loading excluded). ' +
       'cold = the first run in a fresh process (what one `etcd-chaos check` pays, JIT cold for us), the fastest of the processes run; ' +
-      'warm = the fastest of the further runs in that process (1k cases: 3 processes of 20 runs, 10k: 3 of 5; 100k: 1 run, cold = warm). ' +
+      `warm = the fastest of the further runs in that process (1k cases: ${processesFor(1_000)} processes of ${runsFor(1_000)} runs, ` +
+      `10k: ${processesFor(10_000)} of ${runsFor(10_000)}; 100k: ${runsFor(100_000)} run, cold = warm). ` +
       'The machine may be shared: compare the ratios, not the absolute times.',
   );
   const header = [
@@ -200,8 +201,8 @@ function main(): void {
       continue;
     }
     const model = benchCase.kind === 'register' ? 'register' : 'kv';
-    const runs = String(runsFor(benchCase));
-    const processes = processesFor(benchCase);
+    const runs = String(runsFor(benchCase.operations));
+    const processes = processesFor(benchCase.operations);
     const ours = measureFastest(process.execPath, [self, '--child', file, model, runs], processes);
     const theirs = measureFastest(harness, [file, String(caseTimeoutSeconds), runs], processes);
     const coldRatio = ours.ms / theirs.ms;

@@ -67,7 +67,7 @@ export function buildOrder(operations: Operation[]): Int32Array {
 }
 
 /** `buildOrder` by one native sort of (position, entry) as single numbers, when they fit. */
-export function buildOrderBySorting(operations: Operation[]): Int32Array {
+function buildOrderBySorting(operations: Operation[]): Int32Array {
   const entryCount = 2 * operations.length;
   const fitsOneNumber = (position: number): boolean =>
     Number.isInteger(position) &&

@@ -32,7 +32,7 @@ export interface Model<State> {
    * from `state` to a state where `target` fits: the search then backtracks at once
    * instead of trying the orders one by one. `target` is the operation whose return comes
    * first among those not linearized yet, so it must be linearized before any later call.
-   * Optional; true when unsure. `window` is reused once the call returns.
+   * Optional; true when unsure.
    */
   couldReach?(state: State, target: Operation, window: readonly Operation[]): boolean;
   /** A canonical key: two states are equal exactly when their hashes are equal. */

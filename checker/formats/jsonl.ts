@@ -7,11 +7,12 @@ const openBrace = '{'.charCodeAt(0);
 
 /**
  * A line as our writers print an event: the fields in order, integers of at most 16
- * digits (always finite; the time may have a fraction: clients record milliseconds), strings with no escapes or control characters, a value that
- * is such a string, such an integer or null. Such a line holds a valid event whose
- * fields the match gives, so it is read without JSON.parse and toEvent (a few times
- * faster: JSON.parse took 0.5 µs a line on bench:checker's files, most of the check);
- * any other line takes them. Sticky: it matches at `lastIndex` only.
+ * digits (always finite; the time may have a fraction: clients record milliseconds),
+ * strings with no escapes or control characters, and a value that is such a string,
+ * such an integer or null. Such a line holds a valid event whose fields the match gives,
+ * so it is read without JSON.parse and toEvent (a few times faster: JSON.parse took
+ * 0.5 µs a line on bench:checker's files, most of the check); any other line takes them.
+ * Sticky: it matches at `lastIndex` only.
  */
 const canonicalLine =
   // biome-ignore lint/suspicious/noControlCharactersInRegex: JSON strings hold no raw control characters; such lines go to JSON.parse, which refuses them.
@@ -23,18 +24,9 @@ function canonicalEvent(match: RegExpExecArray, names: Map<string, string>): His
   const time = Number(match[2]);
   const process = Number(match[3]);
   const type = eventTypeOf(match[4]!);
-  let f = match[5]!;
-  f = names.get(f) ?? remember(names, f);
-  let key = match[6];
-  if (key !== undefined) key = names.get(key) ?? remember(names, key);
-  const value =
-    match[7] !== undefined
-      ? match[7]
-      : match[8] !== undefined
-        ? Number(match[8])
-        : match[9] !== undefined
-          ? null
-          : undefined;
+  const f = shared(names, match[5]!);
+  const key = match[6] === undefined ? undefined : shared(names, match[6]);
+  const value = canonicalValue(match);
   if (key === undefined) {
     return value === undefined ? { index, time, process, type, f } : { index, time, process, type, f, value };
   }
@@ -47,9 +39,19 @@ function eventTypeOf(text: string): EventType {
   return text === 'invoke' ? 'invoke' : text === 'ok' ? 'ok' : text === 'fail' ? 'fail' : 'info';
 }
 
-function remember(names: Map<string, string>, name: string): string {
+/** The one copy of `name` kept in `names` (bounded: past it, `name` itself). */
+function shared(names: Map<string, string>, name: string): string {
+  const known = names.get(name);
+  if (known !== undefined) return known;
   if (names.size < 65_536) names.set(name, name);
   return name;
+}
+
+/** The value of a `canonicalLine` match: a string, an integer, null, or none. */
+function canonicalValue(match: RegExpExecArray): unknown {
+  if (match[7] !== undefined) return match[7];
+  if (match[8] !== undefined) return Number(match[8]);
+  return match[9] !== undefined ? null : undefined;
 }
 
 export function readJsonl(text: string, file: string): History {
